@@ -1,0 +1,118 @@
+# minicloud: GNU make build.  `make` builds bin/, `make test` installs
+# what is missing and runs every test, `make up` starts the all-in-one
+# cloud.  See README.md.
+
+PREFIX	?= /usr/local
+DESTDIR	?=
+STATE_DIR ?= /var/lib/minicloud
+
+B	?= build			# object and test-binary directory
+BIN	?= bin				# where the programs go
+SAN	?=				# 1: build with ASan and UBSan
+
+CC	?= cc
+PKGS	:= libmicrohttpd sqlite3 libcrypto uuid
+CFLAGS	?= -O2 -g
+CFLAGS	+= -std=gnu17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	   -Wmissing-prototypes -fno-common -D_GNU_SOURCE \
+	   -Ilib -Icontroller $(shell pkg-config --cflags $(PKGS))
+LDLIBS	:= $(shell pkg-config --libs $(PKGS)) -lpthread
+ifeq ($(SAN),1)
+CFLAGS	+= -fsanitize=address,undefined -fno-omit-frame-pointer \
+	   -fno-sanitize-recover=all
+LDFLAGS	+= -fsanitize=address,undefined
+endif
+
+override B	:= $(strip $(B))
+override BIN	:= $(strip $(BIN))
+
+LIB_SRC	:= $(wildcard lib/*.c)
+CTL_SRC	:= $(filter-out controller/%_main.c,$(wildcard controller/*.c))
+LIB_OBJ	:= $(LIB_SRC:%.c=$(B)/%.o)
+CTL_OBJ	:= $(CTL_SRC:%.c=$(B)/%.o)
+PROGS	:= $(BIN)/minicloud-controller $(BIN)/minicloud
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+HEADERS	:= $(wildcard lib/*.h controller/*.h)
+
+.PHONY: all test test-unit test-e2e test-asan fuzz fuzz-smoke headers \
+	golden bench up down install deps clean
+.DELETE_ON_ERROR:
+
+all: $(PROGS)
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/libmc.a: $(LIB_OBJ)
+	$(AR) rcs $@ $^
+$(B)/libctl.a: $(CTL_OBJ)
+	$(AR) rcs $@ $^
+
+$(BIN)/minicloud-controller: $(B)/controller/ctl_main.o $(B)/libctl.a $(B)/libmc.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BIN)/minicloud: $(B)/controller/ctl_admin_main.o $(B)/libctl.a $(B)/libmc.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/tests/%: $(B)/tests/unit/%.o $(B)/libctl.a $(B)/libmc.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+# Every header compiles on its own.
+headers:
+	@for h in $(HEADERS); do \
+		echo "#include \"$$(basename $$h)\"" | \
+		$(CC) $(CFLAGS) -fsyntax-only -x c - || exit 1; \
+	done; echo "headers: $(words $(HEADERS)) compile alone"
+
+deps:
+	@sh scripts/install-deps.sh
+
+test-unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do \
+		echo "== $$t"; (cd tests/unit && ../../$$t); done
+
+test-e2e: $(PROGS)
+	MC_BIN_DIR=$(abspath $(BIN)) /usr/bin/python3 -m pytest -q tests/e2e
+
+# The whole suite: dependencies, build, headers, unit, fuzz smoke, e2e,
+# then unit and e2e again under the sanitizers.
+test: deps
+	$(MAKE) all headers
+	$(MAKE) test-unit
+	$(MAKE) fuzz-smoke
+	$(MAKE) test-e2e
+	$(MAKE) test-asan
+
+test-asan:
+	$(MAKE) B=build-asan BIN=build-asan/bin SAN=1 CFLAGS="-O1 -g" \
+		test-unit test-e2e
+
+include tests/fuzz/fuzz.mk
+
+# Rewrite the golden files from the code's current output.
+golden: $(UNIT_BIN)
+	cd tests/unit && MC_GOLDEN_WRITE=1 ../../$(B)/tests/test_ctl_sigv4
+	cd tests/unit && MC_GOLDEN_WRITE=1 ../../$(B)/tests/test_mc_conf
+
+bench: all
+	bench/api/run.sh
+
+up: deps all
+	STATE_DIR=$(STATE_DIR) BIN_DIR=$(abspath $(BIN)) scripts/up.sh
+
+down:
+	STATE_DIR=$(STATE_DIR) scripts/down.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/minicloud
+	install -m 0755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 etc/controller.conf $(DESTDIR)$(PREFIX)/share/minicloud/controller.conf.example
+
+clean:
+	rm -rf build build-asan build-fuzz bin
+
+-include $(LIB_OBJ:.o=.d) $(CTL_OBJ:.o=.d)

@@ -1,0 +1,115 @@
+/*
+ * ctl_attrs: account attributes.  Each row names an attribute and how
+ * its value is found; the limits come from the controller's config.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mc_cleanup.h"
+#include "mc_err.h"
+#include "ctl_api.h"
+#include "ctl_attrs.h"
+#include "ctl_conf.h"
+#include "ctl_params.h"
+#include "ctl_xml.h"
+
+/* Security groups an interface may have, as on EC2. */
+#define SG_PER_INTERFACE	5
+
+static void
+attr_platforms(const struct ctl_req *req, char *buf, size_t n)
+{
+	(void)req;
+	(void)snprintf(buf, n, "VPC");
+}
+
+/* TODO(#4): the account's default VPC once VPCs exist. */
+static void
+attr_default_vpc(const struct ctl_req *req, char *buf, size_t n)
+{
+	(void)req;
+	(void)snprintf(buf, n, "none");
+}
+
+static void
+attr_max_instances(const struct ctl_req *req, char *buf, size_t n)
+{
+	(void)snprintf(buf, n, "%lld", req->api->conf->max_instances);
+}
+
+static void
+attr_sg_per_if(const struct ctl_req *req, char *buf, size_t n)
+{
+	(void)req;
+	(void)snprintf(buf, n, "%d", SG_PER_INTERFACE);
+}
+
+static void
+attr_max_eips(const struct ctl_req *req, char *buf, size_t n)
+{
+	(void)snprintf(buf, n, "%lld", req->api->conf->max_elastic_ips);
+}
+
+static const struct {
+	const char	*name;
+	void		(*value)(const struct ctl_req *, char *, size_t);
+} attrs[] = {
+	{ "supported-platforms",			attr_platforms },
+	{ "default-vpc",				attr_default_vpc },
+	{ "max-instances",				attr_max_instances },
+	{ "vpc-max-security-groups-per-interface",	attr_sg_per_if },
+	{ "max-elastic-ips",				attr_max_eips },
+	{ "vpc-max-elastic-ips",			attr_max_eips },
+};
+
+static bool
+wanted(const char **names, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return true;
+	return n == 0;
+}
+
+int
+ctl_attrs_describe(const struct ctl_req *req, struct ctl_xml *out,
+    struct mc_err *err)
+{
+	MC_AUTOFREE const char	**names = NULL;
+	char			  value[64];
+	size_t			  n = 0, i, j;
+
+	if (ctl_params_strlist(req->params, "AttributeName", &names, &n,
+	    err) < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < MC_NELEMS(attrs) &&
+		    strcmp(attrs[j].name, names[i]) != 0; j++)
+			;
+		if (j == MC_NELEMS(attrs))
+			return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE,
+			    "Value (%.64s) for parameter attributeName is "
+			    "invalid.", names[i]);
+	}
+	if (ctl_req_dry_run(req, err) < 0)
+		return -1;
+	ctl_xml_open(out, "accountAttributeSet");
+	for (j = 0; j < MC_NELEMS(attrs); j++) {
+		if (!wanted(names, n, attrs[j].name))
+			continue;
+		attrs[j].value(req, value, sizeof(value));
+		ctl_xml_open(out, "item");
+		ctl_xml_str(out, "attributeName", attrs[j].name);
+		ctl_xml_open(out, "attributeValueSet");
+		ctl_xml_open(out, "item");
+		ctl_xml_str(out, "attributeValue", value);
+		ctl_xml_close(out);
+		ctl_xml_close(out);
+		ctl_xml_close(out);
+	}
+	ctl_xml_close(out);
+	return 0;
+}

@@ -1,0 +1,172 @@
+/*
+ * ctl_conf: the controller's settings table and the checks of values
+ * that mean something to the controller (region, zones, types).
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mc_cleanup.h"
+#include "mc_err.h"
+#include "mc_log.h"
+#include "ctl_conf.h"
+#include "ctl_itypes.h"
+
+#define NAME_CHARS	"abcdefghijklmnopqrstuvwxyz0123456789-"
+#define ZONE_MAX	64
+
+static int
+check_region(const char *v, struct mc_err *err)
+{
+	size_t n = strlen(v);
+
+	if (n == 0 || n > CTL_REGION_MAX || strspn(v, NAME_CHARS) != n)
+		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE,
+		    "'%.64s' is not a region name (1-%d of a-z 0-9 -)", v,
+		    CTL_REGION_MAX);
+	return 0;
+}
+
+static int
+check_zone(const char *v, struct mc_err *err)
+{
+	size_t n = strlen(v);
+
+	if (n == 0 || n > ZONE_MAX || strspn(v, NAME_CHARS) != n)
+		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE,
+		    "'%.64s' is not a zone name (1-%d of a-z 0-9 -)", v,
+		    ZONE_MAX);
+	return 0;
+}
+
+static int
+check_itype(const char *v, struct mc_err *err)
+{
+	struct ctl_itype t;
+
+	return ctl_itype_parse(v, &t, err);
+}
+
+static int
+check_url(const char *v, struct mc_err *err)
+{
+	if (*v != '\0' && strncmp(v, "http://", 7) != 0 &&
+	    strncmp(v, "https://", 8) != 0)
+		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE,
+		    "'%.64s' is not an http:// or https:// URL", v);
+	return 0;
+}
+
+static int
+check_level(const char *v, struct mc_err *err)
+{
+	enum mc_log_level l;
+
+	if (mc_log_level_parse(v, &l) < 0)
+		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE,
+		    "'%.64s' is not debug, info, warn or error", v);
+	return 0;
+}
+
+#define OFF(f)	offsetof(struct ctl_conf, f)
+
+static const struct mc_conf_setting settings[] = {
+	{ "state-dir", MC_CONF_STR, "/var/lib/minicloud",
+	    "directory of the controller's database and image store",
+	    OFF(state_dir), 0, 0, NULL },
+	{ "listen", MC_CONF_ADDR, "127.0.0.1:8773",
+	    "address of the EC2 API", OFF(listen), 0, 0, NULL },
+	{ "agent-listen", MC_CONF_ADDR, "127.0.0.1:8774",
+	    "address of the agents' API", OFF(agent_listen), 0, 0, NULL },
+	{ "region", MC_CONF_STR, "mc-1", "name of the region this controller "
+	    "serves", OFF(region), 0, 0, check_region },
+	{ "zone", MC_CONF_LIST, NULL, "an availability zone (default: the "
+	    "region's name followed by 'a')", OFF(zones), 0, 0, check_zone },
+	{ "public-url", MC_CONF_STR, "", "EC2 endpoint URL as clients reach "
+	    "it (default: http://LISTEN)", OFF(public_url), 0, 0, check_url },
+	{ "instance-type", MC_CONF_LIST, NULL, "an instance type 'NAME VCPUS "
+	    "MEMORY_MIB' added to (or replacing one of) the built-in catalog",
+	    OFF(instance_types), 0, 0, check_itype },
+	{ "default-instance-type", MC_CONF_STR, "t3.micro", "instance type of "
+	    "RunInstances without InstanceType", OFF(default_instance_type),
+	    0, 0, NULL },
+	{ "max-body-bytes", MC_CONF_INT, "262144", "largest API request body",
+	    OFF(max_body_bytes), 1024, 16 * 1024 * 1024, NULL },
+	{ "api-threads", MC_CONF_INT, "4", "threads serving the EC2 API",
+	    OFF(api_threads), 1, 256, NULL },
+	{ "api-rate", MC_CONF_INT, "200", "API requests a second allowed per "
+	    "account (0: no limit)", OFF(api_rate), 0, 1000000, NULL },
+	{ "api-burst", MC_CONF_INT, "400", "API requests an account may send "
+	    "at once above the rate", OFF(api_burst), 1, 10000000, NULL },
+	{ "max-instances", MC_CONF_INT, "20", "instances an account may run",
+	    OFF(max_instances), 0, 1000000, NULL },
+	{ "max-elastic-ips", MC_CONF_INT, "5", "Elastic IPs an account may "
+	    "hold", OFF(max_elastic_ips), 0, 1000000, NULL },
+	{ "log-level", MC_CONF_STR, "info", "debug, info, warn or error",
+	    OFF(log_level), 0, 0, check_level },
+};
+
+/* Settings whose defaults derive from others. */
+static int
+conf_derive(struct ctl_conf *c, struct mc_err *err)
+{
+	struct ctl_itypes	 cat;
+	char			*zone, addr[80];
+
+	if (c->zones.n == 0) {
+		if (asprintf(&zone, "%sa", c->region) < 0)
+			return mc_err_sys(err, ENOMEM, "out of memory");
+		if ((c->zones.v = malloc(sizeof(char *))) == NULL) {
+			free(zone);
+			return mc_err_sys(err, ENOMEM, "out of memory");
+		}
+		c->zones.v[0] = zone;
+		c->zones.n = 1;
+	}
+	if (c->public_url[0] == '\0') {
+		mc_addr_format(&c->listen, addr, sizeof(addr));
+		free(c->public_url);
+		if (asprintf(&c->public_url, "http://%s", addr) < 0) {
+			c->public_url = NULL;
+			return mc_err_sys(err, ENOMEM, "out of memory");
+		}
+	}
+	/* The default type must exist once the catalog is built. */
+	if (ctl_itypes_build(&c->instance_types, &cat, err) < 0)
+		return -1;
+	if (ctl_itypes_find(&cat, c->default_instance_type) == NULL) {
+		ctl_itypes_clear(&cat);
+		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE,
+		    "default-instance-type: '%.64s' is not in the catalog",
+		    c->default_instance_type);
+	}
+	ctl_itypes_clear(&cat);
+	return 0;
+}
+
+int
+ctl_conf_load(struct ctl_conf *conf, int argc, char *const argv[],
+    enum mc_conf_verb *ret_verb, int *ret_argi, struct mc_err *err)
+{
+	memset(conf, 0, sizeof(*conf));
+	if (mc_conf_load(settings, MC_NELEMS(settings), conf, argc, argv,
+	    CTL_CONF_DEFAULT_PATH, ret_verb, ret_argi, err) < 0)
+		return -1;
+	if (*ret_verb == MC_CONF_HELP)
+		return 0;
+	return conf_derive(conf, err);
+}
+
+void
+ctl_conf_clear(struct ctl_conf *conf)
+{
+	mc_conf_clear(settings, MC_NELEMS(settings), conf);
+}
+
+void
+ctl_conf_usage(const char *prog, FILE *out)
+{
+	mc_conf_usage(prog, settings, MC_NELEMS(settings), out);
+}

@@ -1,0 +1,53 @@
+/*
+ * ctl_conf: the controller's settings, listed once in a table that
+ * drives the config file, the --flags, --help and --check-config.  The
+ * parsed config is read-only once loaded and passed by pointer.
+ */
+#ifndef CTL_CONF_H
+#define CTL_CONF_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "mc_conf.h"
+
+struct mc_err;
+
+#define CTL_CONF_DEFAULT_PATH	"/etc/minicloud/controller.conf"
+#define CTL_REGION_MAX		32
+
+struct ctl_conf {
+	char		*state_dir;
+	struct mc_addr	 listen;		/* EC2 API */
+	struct mc_addr	 agent_listen;		/* agents' API */
+	char		*region;
+	struct mc_strv	 zones;			/* availability zone names */
+	char		*public_url;		/* "" : derived from listen */
+	struct mc_strv	 instance_types;	/* "NAME VCPUS MEMORY_MIB" */
+	char		*default_instance_type;
+	long long	 max_body_bytes;
+	long long	 api_threads;
+	long long	 api_rate;		/* requests/s per account; 0 off */
+	long long	 api_burst;
+	long long	 max_instances;		/* per account */
+	long long	 max_elastic_ips;	/* per account */
+	char		*log_level;
+};
+
+/*
+ * Load the controller's config from argv and the config file (see
+ * mc_conf_load) and fill in what derives from other settings.  With
+ * ret_argi not NULL, parsing stops at the first argument that is not a
+ * flag (the admin CLI's command).  Returns 0 with *ret_verb set, or -1
+ * with err set; free with ctl_conf_clear.
+ */
+int	ctl_conf_load(struct ctl_conf *conf, int argc, char *const argv[],
+	    enum mc_conf_verb *ret_verb, int *ret_argi, struct mc_err *err);
+
+/* Free what ctl_conf_load stored. */
+void	ctl_conf_clear(struct ctl_conf *conf);
+
+/* Print --help. */
+void	ctl_conf_usage(const char *prog, FILE *out);
+
+#endif /* CTL_CONF_H */

@@ -1,0 +1,95 @@
+/*
+ * mc_err: record the first failure of a call chain, and map each error
+ * code to the name and HTTP status EC2 uses for it.
+ */
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "mc_err.h"
+
+/* One row per code, indexed by enum mc_ec: EC2's name and HTTP status. */
+static const struct {
+	const char	*name;
+	int		 status;
+} codes[MC_EC__MAX] = {
+	[MC_EC_NONE]			= { "None",			200 },
+	[MC_EC_INTERNAL_ERROR]		= { "InternalError",		500 },
+	[MC_EC_AUTH_FAILURE]		= { "AuthFailure",		401 },
+	[MC_EC_SIGNATURE_DOES_NOT_MATCH] = { "SignatureDoesNotMatch",	403 },
+	[MC_EC_INCOMPLETE_SIGNATURE]	= { "IncompleteSignature",	400 },
+	[MC_EC_MISSING_AUTHENTICATION_TOKEN] =
+	    { "MissingAuthenticationToken", 401 },
+	[MC_EC_REQUEST_EXPIRED]		= { "RequestExpired",		400 },
+	[MC_EC_INVALID_ACTION]		= { "InvalidAction",		400 },
+	[MC_EC_MISSING_PARAMETER]	= { "MissingParameter",		400 },
+	[MC_EC_INVALID_PARAMETER_VALUE]	= { "InvalidParameterValue",	400 },
+	[MC_EC_INVALID_PARAMETER_COMBINATION] =
+	    { "InvalidParameterCombination", 400 },
+	[MC_EC_UNKNOWN_PARAMETER]	= { "UnknownParameter",		400 },
+	[MC_EC_DRY_RUN_OPERATION]	= { "DryRunOperation",		412 },
+	[MC_EC_UNAUTHORIZED_OPERATION]	= { "UnauthorizedOperation",	403 },
+	/* EC2 throttles with 503; SDKs back off and retry on it. */
+	[MC_EC_REQUEST_LIMIT_EXCEEDED]	= { "RequestLimitExceeded",	503 },
+	/* No EC2 code names an oversized body; 413 says what happened. */
+	[MC_EC_REQUEST_TOO_LARGE]	= { "InvalidParameterValue",	413 },
+	[MC_EC_METHOD_NOT_ALLOWED]	= { "InvalidAction",		405 },
+	[MC_EC_INVALID_INSTANCE_TYPE]	= { "InvalidInstanceType",	400 },
+	[MC_EC_INVALID_INSTANCE_ID_MALFORMED] =
+	    { "InvalidInstanceID.Malformed", 400 },
+	[MC_EC_INVALID_AMI_ID_MALFORMED] = { "InvalidAMIID.Malformed",	400 },
+	[MC_EC_INVALID_VOLUME_ID_MALFORMED] =
+	    { "InvalidVolumeID.Malformed", 400 },
+};
+
+static int
+err_vset(struct mc_err *err, enum mc_ec code, int errnum, const char *fmt,
+    va_list ap)
+{
+	/* The first failure is the cause; later ones are its echoes. */
+	if (err == NULL || err->code != MC_EC_NONE)
+		return -1;
+	err->code = code;
+	err->sys_errno = errnum;
+	(void)vsnprintf(err->msg, sizeof(err->msg), fmt, ap);	/* may truncate */
+	return -1;
+}
+
+int
+mc_err_set(struct mc_err *err, enum mc_ec code, const char *fmt, ...)
+{
+	va_list ap;
+
+	assert(code > MC_EC_NONE && code < MC_EC__MAX);
+	va_start(ap, fmt);
+	(void)err_vset(err, code, 0, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int
+mc_err_sys(struct mc_err *err, int errnum, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)err_vset(err, MC_EC_INTERNAL_ERROR, errnum, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+const char *
+mc_err_name(enum mc_ec code)
+{
+	if (code >= MC_EC__MAX)
+		code = MC_EC_INTERNAL_ERROR;
+	return codes[code].name;
+}
+
+int
+mc_err_http_status(enum mc_ec code)
+{
+	if (code >= MC_EC__MAX)
+		code = MC_EC_INTERNAL_ERROR;
+	return codes[code].status;
+}

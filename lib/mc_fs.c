@@ -1,0 +1,44 @@
+/*
+ * mc_fs: file-system helpers.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mc_err.h"
+#include "mc_fs.h"
+
+int
+mc_fs_mkdirs(const char *path, mode_t mode, struct mc_err *err)
+{
+	char		buf[PATH_MAX];
+	struct stat	st;
+	size_t		i, n = strlen(path);
+
+	if (n == 0 || n >= sizeof(buf))
+		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE,
+		    "'%.64s' is not a usable directory path", path);
+	memcpy(buf, path, n + 1);
+	/* Make each missing ancestor in turn, then path itself. */
+	for (i = 1; i <= n; i++) {
+		if (buf[i] != '/' && buf[i] != '\0')
+			continue;
+		buf[i] = '\0';
+		if (mkdir(buf, mode) < 0 && errno != EEXIST)
+			return mc_err_set(err, MC_EC_INTERNAL_ERROR,
+			    "cannot create directory %s: %s", buf,
+			    strerror(errno));
+		buf[i] = path[i];
+	}
+	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+		return mc_err_set(err, MC_EC_INTERNAL_ERROR,
+		    "%s is not a directory", path);
+	if (access(path, W_OK | X_OK) < 0)
+		return mc_err_set(err, MC_EC_INTERNAL_ERROR,
+		    "cannot write to directory %s: %s", path, strerror(errno));
+	return 0;
+}
