@@ -59,7 +59,7 @@ $(BIN)/minicloud: $(B)/controller/ctl_admin_main.o $(B)/libctl.a $(B)/libmc.a
 
 $(B)/tests/%: $(B)/tests/unit/%.o $(B)/libctl.a $(B)/libmc.a
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka -lcurl
 
 # Every header compiles on its own.
 headers:
@@ -98,8 +98,9 @@ golden: $(UNIT_BIN)
 	cd tests/unit && MC_GOLDEN_WRITE=1 ../../$(B)/tests/test_ctl_sigv4
 	cd tests/unit && MC_GOLDEN_WRITE=1 ../../$(B)/tests/test_mc_conf
 
-bench: all
-	bench/api/run.sh
+include bench/bench.mk
+
+bench: bench-api
 
 up: deps all
 	STATE_DIR=$(STATE_DIR) BIN_DIR=$(abspath $(BIN)) scripts/up.sh

@@ -163,12 +163,17 @@ ctl_params_indices(const struct ctl_query *q, const char *prefix,
 	const char	*rest;
 	unsigned	idx;
 
+	/*
+	 * The keys of one index sit together in the sorted map ('.' sorts
+	 * before every digit), so a repeat is always the previous index.
+	 */
 	for (i = 0; i < q->n && n < max; i++) {
 		if (strncmp(q->v[i].key, prefix, plen) != 0 ||
 		    q->v[i].key[plen] != '.')
 			continue;
 		rest = q->v[i].key + plen + 1;
-		if ((idx = parse_index(rest, strcspn(rest, "."))) != 0)
+		idx = parse_index(rest, strcspn(rest, "."));
+		if (idx != 0 && (n == 0 || ret[n - 1] != idx))
 			ret[n++] = idx;
 	}
 	if (n == 0)

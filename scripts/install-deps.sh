@@ -13,6 +13,7 @@ sqlite3
 libssl-dev
 uuid-dev
 libcmocka-dev
+libcurl4-openssl-dev
 clang
 libclang-rt-14-dev
 wrk

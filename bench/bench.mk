@@ -1,0 +1,17 @@
+# bench/api: the EC2 API front door against a trivial handler on the
+# same HTTP stack.  `make bench-api` builds both and runs
+# bench/api/run.sh (BENCH_SECONDS per wrk run, default 10).
+
+BENCH_TRIVIAL	:= $(B)/bench/mc-bench-trivial
+
+.PHONY: bench-api
+
+$(BENCH_TRIVIAL): $(B)/bench/api/trivial_main.o $(B)/libctl.a $(B)/libmc.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+bench-api: all $(BENCH_TRIVIAL)
+	BIN_DIR=$(abspath $(BIN)) BENCH_TRIVIAL=$(abspath $(BENCH_TRIVIAL)) \
+		bench/api/run.sh
+
+-include $(B)/bench/api/trivial_main.d
