@@ -13,14 +13,15 @@ SAN	?=				# 1: build with ASan and UBSan
 CC	?= cc
 PKGS	:= libmicrohttpd sqlite3 libcrypto uuid
 CFLAGS	?= -O2 -g
-CFLAGS	+= -std=gnu17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+# The project's own flags stay even when CFLAGS is given on the command line.
+MC_CFLAGS := -std=gnu17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -fno-common -D_GNU_SOURCE \
 	   -Ilib -Icontroller $(shell pkg-config --cflags $(PKGS))
 LDLIBS	:= $(shell pkg-config --libs $(PKGS)) -lpthread
 ifeq ($(SAN),1)
-CFLAGS	+= -fsanitize=address,undefined -fno-omit-frame-pointer \
+MC_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=all
-LDFLAGS	+= -fsanitize=address,undefined
+MC_LDFLAGS := -fsanitize=address,undefined
 endif
 
 override B	:= $(strip $(B))
@@ -38,12 +39,13 @@ HEADERS	:= $(wildcard lib/*.h controller/*.h)
 .PHONY: all test test-unit test-e2e test-asan fuzz fuzz-smoke headers \
 	golden bench up down install deps clean
 .DELETE_ON_ERROR:
+.SECONDARY:
 
 all: $(PROGS)
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(CFLAGS) $(MC_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/libmc.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
@@ -52,20 +54,20 @@ $(B)/libctl.a: $(CTL_OBJ)
 
 $(BIN)/minicloud-controller: $(B)/controller/ctl_main.o $(B)/libctl.a $(B)/libmc.a
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) $(MC_LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BIN)/minicloud: $(B)/controller/ctl_admin_main.o $(B)/libctl.a $(B)/libmc.a
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) $(MC_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/tests/%: $(B)/tests/unit/%.o $(B)/libctl.a $(B)/libmc.a
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka -lcurl
+	$(CC) $(LDFLAGS) $(MC_LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka -lcurl
 
 # Every header compiles on its own.
 headers:
 	@for h in $(HEADERS); do \
 		echo "#include \"$$(basename $$h)\"" | \
-		$(CC) $(CFLAGS) -fsyntax-only -x c - || exit 1; \
+		$(CC) $(CFLAGS) $(MC_CFLAGS) -fsyntax-only -x c - || exit 1; \
 	done; echo "headers: $(words $(HEADERS)) compile alone"
 
 deps:

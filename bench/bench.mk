@@ -8,7 +8,7 @@ BENCH_TRIVIAL	:= $(B)/bench/mc-bench-trivial
 
 $(BENCH_TRIVIAL): $(B)/bench/api/trivial_main.o $(B)/libctl.a $(B)/libmc.a
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) $(MC_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 bench-api: all $(BENCH_TRIVIAL)
 	BIN_DIR=$(abspath $(BIN)) BENCH_TRIVIAL=$(abspath $(BENCH_TRIVIAL)) \

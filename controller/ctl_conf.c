@@ -74,7 +74,7 @@ check_level(const char *v, struct mc_err *err)
 
 static const struct mc_conf_setting settings[] = {
 	{ "state-dir", MC_CONF_STR, "/var/lib/minicloud",
-	    "directory of the controller's database and image store",
+	    "directory of the controller's state (its SQLite database)",
 	    OFF(state_dir), 0, 0, NULL },
 	{ "listen", MC_CONF_ADDR, "127.0.0.1:8773",
 	    "address of the EC2 API", OFF(listen), 0, 0, NULL },

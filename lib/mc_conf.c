@@ -381,7 +381,7 @@ mc_conf_usage(const char *prog, const struct mc_conf_setting *tab, size_t n,
 	for (i = 0; i < n; i++) {
 		fprintf(out, "  --%s %s\n      %s", tab[i].name,
 		    type_names[tab[i].type], tab[i].help);
-		if (tab[i].def != NULL)
+		if (tab[i].def != NULL && tab[i].def[0] != '\0')
 			fprintf(out, " (default: %s)", tab[i].def);
 		if (tab[i].type == MC_CONF_LIST)
 			fprintf(out, " (may repeat)");

@@ -127,8 +127,13 @@ class Controller:
             config=botocore.config.Config(retries={"max_attempts": 0}))
 
     def cleanup(self):
-        self.stop()
+        """Stop and remove everything; fail if the controller did not exit
+        cleanly or a sanitizer reported anything (make test-asan)."""
+        rc = self.stop()
+        log = self.log_text() if os.path.exists(self.log_path) else ""
         shutil.rmtree(self.dir, ignore_errors=True)
+        assert rc in (None, 0), "controller exited with %s:\n%s" % (rc, log[-3000:])
+        assert "Sanitizer" not in log and "runtime error" not in log, log[-3000:]
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,6 +1,7 @@
 """The controller as a daemon: config, flags, start-up failures, logs,
 signals, the admin CLI, and the rate limit."""
 import os
+import re
 import shutil
 import signal
 import socket
@@ -10,7 +11,7 @@ import tempfile
 import botocore.exceptions
 import pytest
 
-from conftest import BIN, TMP_PREFIX, Controller, free_port, parse_env, signed
+from conftest import BIN, ROOT, TMP_PREFIX, Controller, free_port, parse_env, signed
 
 CTL = os.path.join(BIN, "minicloud-controller")
 ADMIN = os.path.join(BIN, "minicloud")
@@ -37,6 +38,13 @@ def test_help_and_check_config(tmp):
     with open(conf, "w") as f:
         f.write("# test\nregion = mc-2\nzone = mc-2a\nzone = mc-2b\n"
                 "instance-type = mc.tiny 1 256\n")
+    r = run_ctl("--config", conf, "--check-config")
+    assert r.returncode == 0, r.stderr
+    # The shipped example, with every setting uncommented, is valid.
+    with open(os.path.join(ROOT, "etc", "controller.conf")) as f:
+        example = f.read()
+    with open(conf, "w") as f:
+        f.write(re.sub(r"(?m)^#([a-z])", r"\1", example))
     r = run_ctl("--config", conf, "--check-config")
     assert r.returncode == 0, r.stderr
 

@@ -5,9 +5,9 @@
 FUZZ_B		:= build-fuzz
 FUZZ_CC		:= clang
 FUZZ_CFLAGS	:= -g -O1 -std=gnu17 -D_GNU_SOURCE -Ilib -Icontroller \
-		   -fsanitize=fuzzer,address,undefined
+		   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_SECONDS	?= 60
-FUZZ_RUNS	?= 20000
+FUZZ_RUNS	?= 300000
 FUZZERS		:= fuzz_query fuzz_sigv4
 FUZZ_BINS	:= $(FUZZERS:%=$(FUZZ_B)/%)
 FUZZ_LIBSRC	:= lib/mc_err.c lib/mc_buf.c lib/mc_utf8.c lib/mc_time.c \
@@ -27,8 +27,11 @@ fuzz: $(FUZZ_BINS)
 	done
 
 fuzz-smoke: $(FUZZ_BINS)
-	@set -e; for f in $(FUZZERS); do \
-		echo "== $$f: $(FUZZ_RUNS) runs"; \
-		$(FUZZ_B)/$$f -seed=1 -runs=$(FUZZ_RUNS) \
-			tests/fuzz/seeds/$$f 2>&1 | tail -n 2; \
+	@for f in $(FUZZERS); do \
+		echo "== $$f: $(FUZZ_RUNS) runs, seed 1"; \
+		if ! $(FUZZ_B)/$$f -seed=1 -runs=$(FUZZ_RUNS) \
+		    tests/fuzz/seeds/$$f > $(FUZZ_B)/$$f.log 2>&1; then \
+			tail -n 40 $(FUZZ_B)/$$f.log; exit 1; \
+		fi; \
+		tail -n 1 $(FUZZ_B)/$$f.log; \
 	done
