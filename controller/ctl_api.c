@@ -51,17 +51,6 @@ ctl_req_dry_run(const struct ctl_req *req, struct mc_err *err)
 	    "Request would have succeeded, but DryRun flag is set.");
 }
 
-static const char *
-header(const struct ctl_http_req *r, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < r->n_hdrs; i++)
-		if (strcasecmp(r->hdrs[i].name, name) == 0)
-			return r->hdrs[i].value;
-	return NULL;
-}
-
 /* Steps 1-2: what HTTP itself must get right. */
 static int
 check_transport(const struct ctl_http_req *r, size_t limit, struct mc_err *err)
@@ -79,7 +68,7 @@ check_transport(const struct ctl_http_req *r, size_t limit, struct mc_err *err)
 	if (strcmp(r->path, "/") != 0)
 		return mc_err_set(err, MC_EC_INVALID_ACTION,
 		    "The EC2 API is served at '/', not '%.64s'", r->path);
-	ct = header(r, "Content-Type");
+	ct = ctl_http_header(r, "Content-Type");
 	if (r->body_len > 0 && (ct == NULL ||
 	    strncasecmp(ct, FORM_TYPE, strlen(FORM_TYPE)) != 0))
 		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE,

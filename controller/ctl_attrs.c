@@ -64,14 +64,15 @@ static const struct {
 };
 
 static bool
-wanted(const char **names, size_t n, const char *name)
+known_attr(const void *ctx, const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (strcmp(names[i], name) == 0)
+	(void)ctx;
+	for (i = 0; i < MC_NELEMS(attrs); i++)
+		if (strcmp(attrs[i].name, name) == 0)
 			return true;
-	return n == 0;
+	return false;
 }
 
 int
@@ -80,25 +81,18 @@ ctl_attrs_describe(const struct ctl_req *req, struct ctl_xml *out,
 {
 	MC_AUTOFREE const char	**names = NULL;
 	char			  value[64];
-	size_t			  n = 0, i, j;
+	size_t			  n = 0, j;
 
 	if (ctl_params_strlist(req->params, "AttributeName", &names, &n,
-	    err) < 0)
-		return -1;
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < MC_NELEMS(attrs) &&
-		    strcmp(attrs[j].name, names[i]) != 0; j++)
-			;
-		if (j == MC_NELEMS(attrs))
-			return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE,
-			    "Value (%.64s) for parameter attributeName is "
-			    "invalid.", names[i]);
-	}
-	if (ctl_req_dry_run(req, err) < 0)
+	    err) < 0 ||
+	    ctl_params_all_known(names, n, known_attr, NULL,
+	    MC_EC_INVALID_PARAMETER_VALUE, "Invalid account attribute names: ",
+	    err) < 0 ||
+	    ctl_req_dry_run(req, err) < 0)
 		return -1;
 	ctl_xml_open(out, "accountAttributeSet");
 	for (j = 0; j < MC_NELEMS(attrs); j++) {
-		if (!wanted(names, n, attrs[j].name))
+		if (!ctl_params_selects(names, n, attrs[j].name))
 			continue;
 		attrs[j].value(req, value, sizeof(value));
 		ctl_xml_open(out, "item");

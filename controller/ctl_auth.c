@@ -33,28 +33,17 @@ ctl_auth_is_presign_key(const char *key)
 	return false;
 }
 
-static const char *
-header(const struct ctl_http_req *r, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < r->n_hdrs; i++)
-		if (strcasecmp(r->hdrs[i].name, name) == 0)
-			return r->hdrs[i].value;
-	return NULL;
-}
-
 /* Find and parse the signature, wherever the request carries it. */
 static int
 read_cred(const struct ctl_http_req *hreq, const struct ctl_query *uq,
     struct ctl_sigv4_cred *c, struct mc_err *err)
 {
-	const char *authz = header(hreq, "Authorization"), *date;
+	const char *authz = ctl_http_header(hreq, "Authorization"), *date;
 
 	if (authz != NULL) {
 		if (ctl_sigv4_parse_header(authz, c, err) < 0)
 			return -1;
-		date = header(hreq, "X-Amz-Date");
+		date = ctl_http_header(hreq, "X-Amz-Date");
 		if (date == NULL || strlen(date) != sizeof(c->amz_date) - 1)
 			return mc_err_set(err, MC_EC_INCOMPLETE_SIGNATURE,
 			    "The request must carry an X-Amz-Date header of "
@@ -86,7 +75,7 @@ ctl_auth_check(struct ctl_store *store, const char *region,
 	    ctl_sigv4_check_scope(&c, SERVICE, region, now, err) < 0)
 		return -1;
 	if (ctl_query_get(url_query, "X-Amz-Security-Token") != NULL ||
-	    (hreq->n_hdrs > 0 && header(hreq, "X-Amz-Security-Token") != NULL))
+	    ctl_http_header(hreq, "X-Amz-Security-Token") != NULL)
 		return mc_err_set(err, MC_EC_AUTH_FAILURE,
 		    "Temporary credentials (security tokens) are not "
 		    "supported; sign with an account's access key");

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
@@ -294,6 +295,17 @@ ctl_http_start(const struct ctl_http_opts *opts,
 	}
 	*ret = h;
 	return 0;
+}
+
+const char *
+ctl_http_header(const struct ctl_http_req *req, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < req->n_hdrs; i++)
+		if (strcasecmp(req->hdrs[i].name, name) == 0)
+			return req->hdrs[i].value;
+	return NULL;
 }
 
 uint16_t

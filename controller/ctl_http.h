@@ -65,6 +65,9 @@ int	ctl_http_start(const struct ctl_http_opts *opts,
 	    struct ctl_http_resp *resp), void *arg, struct ctl_http **ret,
 	    struct mc_err *err);
 
+/* The first value of header name (any case) in req, borrowed, or NULL. */
+const char	*ctl_http_header(const struct ctl_http_req *req, const char *name);
+
 /* The port actually bound (useful with port 0). */
 uint16_t	ctl_http_port(const struct ctl_http *h);
 

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mc_buf.h"
 #include "mc_cleanup.h"
 #include "mc_err.h"
 #include "ctl_api.h"
@@ -125,39 +124,10 @@ itype_xml(struct ctl_xml *x, const struct ctl_itype *t)
 	ctl_xml_close(x);
 }
 
-/* Every name in names must be in the catalog; list those that are not. */
-static int
-check_names(const struct ctl_itypes *cat, const char **names, size_t n,
-    struct mc_err *err)
-{
-	struct mc_buf	bad;
-	size_t		i;
-	int		rc = 0;
-
-	mc_buf_init(&bad, 200);
-	for (i = 0; i < n; i++) {
-		if (ctl_itypes_find(cat, names[i]) != NULL)
-			continue;
-		mc_buf_addf(&bad, "%s%s", bad.len > 0 ? ", " : "", names[i]);
-		rc = -1;
-	}
-	if (rc < 0)
-		mc_err_set(err, MC_EC_INVALID_INSTANCE_TYPE, "The following "
-		    "supplied instance types do not exist: [%s%s]",
-		    bad.data != NULL ? bad.data : "", bad.failed ? "..." : "");
-	mc_buf_clear(&bad);
-	return rc;
-}
-
 static bool
-in_list(const char **names, size_t n, const char *name)
+known_type(const void *ctx, const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(names[i], name) == 0)
-			return true;
-	return false;
+	return ctl_itypes_find(ctx, name) != NULL;
 }
 
 /* Write the page of the catalog that the request selects. */
@@ -175,7 +145,7 @@ write_page(const struct ctl_itypes *cat, const char **names, size_t n_names,
 	for (i = 0; i < cat->n; i++) {
 		const struct ctl_itype *t = &cat->v[i];
 
-		if ((n_names > 0 && !in_list(names, n_names, t->name)) ||
+		if (!ctl_params_selects(names, n_names, t->name) ||
 		    !ctl_page_after(page, t->name) ||
 		    !ctl_filters_match(f, itype_values, t))
 			continue;
@@ -203,7 +173,9 @@ ctl_itypes_describe(const struct ctl_req *req, struct ctl_xml *out,
 
 	if (ctl_params_strlist(req->params, "InstanceType", &names, &n_names,
 	    err) < 0 ||
-	    check_names(req->api->itypes, names, n_names, err) < 0 ||
+	    ctl_params_all_known(names, n_names, known_type, req->api->itypes,
+	    MC_EC_INVALID_INSTANCE_TYPE, "The following supplied instance "
+	    "types do not exist: ", err) < 0 ||
 	    ctl_page_parse(req->params, &paging, false, &page, err) < 0 ||
 	    ctl_filters_parse(req->params, filters, MC_NELEMS(filters), &f, err) < 0)
 		return -1;

@@ -6,21 +6,12 @@
 #include <string.h>
 
 #include "mc_err.h"
+#include "mc_hex.h"
 #include "ctl_page.h"
 #include "ctl_params.h"
 #include "ctl_query.h"
 
 #define TOKEN_PREFIX	"mc1."
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
 
 /* Decode token into key (CTL_PAGE_KEY_MAX + 1 bytes).  Returns 0 or -1. */
 static int
@@ -36,8 +27,8 @@ token_decode(const char *token, char *key)
 	if (n == 0 || n % 2 != 0 || n / 2 > CTL_PAGE_KEY_MAX)
 		return -1;
 	for (i = 0; i < n / 2; i++) {
-		hi = hexval(token[2 * i]);
-		lo = hexval(token[2 * i + 1]);
+		hi = mc_hex_value(token[2 * i]);
+		lo = mc_hex_value(token[2 * i + 1]);
 		/* Keys are printable ASCII: anything else is forged. */
 		if (hi < 0 || lo < 0 || (hi << 4 | lo) < 0x21 ||
 		    (hi << 4 | lo) > 0x7e)

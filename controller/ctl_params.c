@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "mc_buf.h"
 #include "mc_cleanup.h"
 #include "mc_err.h"
 #include "ctl_params.h"
@@ -208,4 +209,38 @@ ctl_params_strlist(const struct ctl_query *q, const char *prefix,
 	*ret = o > 0 ? mc_steal_ptr(&v) : NULL;
 	*ret_n = o;
 	return 0;
+}
+
+bool
+ctl_params_selects(const char *const *names, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return true;
+	return n == 0;
+}
+
+int
+ctl_params_all_known(const char *const *names, size_t n,
+    bool (*known)(const void *, const char *), const void *ctx,
+    enum mc_ec code, const char *prefix, struct mc_err *err)
+{
+	struct mc_buf	bad;
+	size_t		i;
+	int		rc = 0;
+
+	mc_buf_init(&bad, 200);	/* enough to name the culprits */
+	for (i = 0; i < n; i++) {
+		if (known(ctx, names[i]))
+			continue;
+		mc_buf_addf(&bad, "%s%s", bad.len > 0 ? ", " : "", names[i]);
+		rc = -1;
+	}
+	if (rc < 0)
+		mc_err_set(err, code, "%s[%s%s]", prefix,
+		    bad.data != NULL ? bad.data : "", bad.failed ? "..." : "");
+	mc_buf_clear(&bad);
+	return rc;
 }

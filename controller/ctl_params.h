@@ -10,8 +10,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "mc_err.h"
+
 struct ctl_query;
-struct mc_err;
 
 #define CTL_LIST_MAX	1000	/* largest .N index accepted */
 
@@ -65,5 +66,18 @@ size_t	ctl_params_indices(const struct ctl_query *q, const char *prefix,
  */
 int	ctl_params_strlist(const struct ctl_query *q, const char *prefix,
 	    const char ***ret, size_t *ret_n, struct mc_err *err);
+
+/* True when the list names selects name: it is empty, or holds name. */
+bool	ctl_params_selects(const char *const *names, size_t n,
+	    const char *name);
+
+/*
+ * Check that known(ctx, name) holds for each of the n names.  When some
+ * do not, returns -1 with err set to code and the message prefix
+ * followed by the unknown names in brackets; else 0.
+ */
+int	ctl_params_all_known(const char *const *names, size_t n,
+	    bool (*known)(const void *ctx, const char *name), const void *ctx,
+	    enum mc_ec code, const char *prefix, struct mc_err *err);
 
 #endif /* CTL_PARAMS_H */

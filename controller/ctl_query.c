@@ -9,6 +9,7 @@
 
 #include "mc_cleanup.h"
 #include "mc_err.h"
+#include "mc_hex.h"
 #include "mc_utf8.h"
 #include "ctl_query.h"
 
@@ -31,18 +32,6 @@ ctl_query_clear(struct ctl_query *q)
 	ctl_query_init(q);
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Decode s[0..len) into a new string (*ret, caller frees).  Returns 0,
  * or -1 with err set.
@@ -62,8 +51,8 @@ decode(const char *s, size_t len, char **ret, struct mc_err *err)
 		} else if (s[i] == '%') {
 			if (i + 2 >= len)
 				goto bad;
-			hi = hexval(s[i + 1]);
-			lo = hexval(s[i + 2]);
+			hi = mc_hex_value(s[i + 1]);
+			lo = mc_hex_value(s[i + 2]);
 			if (hi < 0 || lo < 0)
 				goto bad;
 			out[o++] = (char)(hi << 4 | lo);

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mc_buf.h"
 #include "mc_cleanup.h"
 #include "mc_err.h"
 #include "ctl_api.h"
@@ -51,44 +50,22 @@ conf_of(const struct ctl_req *req)
 	return req->api->conf;
 }
 
-/*
- * Every name in names must be one of n_known known names; list those
- * that are not in an InvalidParameterValue error headed by what.
- */
-static int
-check_known(const char **names, size_t n, char *const *known, size_t n_known,
-    const char *what, struct mc_err *err)
+static bool
+known_region(const void *ctx, const char *name)
 {
-	struct mc_buf	bad;
-	size_t		i, j;
-	int		rc = 0;
-
-	mc_buf_init(&bad, 200);
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < n_known && strcmp(names[i], known[j]); j++)
-			;
-		if (j < n_known)
-			continue;
-		mc_buf_addf(&bad, "%s%s", bad.len > 0 ? ", " : "", names[i]);
-		rc = -1;
-	}
-	if (rc < 0)
-		mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE, "Invalid %s: [%s%s]",
-		    what, bad.data != NULL ? bad.data : "",
-		    bad.failed ? "..." : "");
-	mc_buf_clear(&bad);
-	return rc;
+	return strcmp(((const struct ctl_conf *)ctx)->region, name) == 0;
 }
 
 static bool
-in_list(const char **names, size_t n, const char *name)
+known_zone(const void *ctx, const char *name)
 {
-	size_t i;
+	const struct ctl_conf	*c = ctx;
+	size_t			 i;
 
-	for (i = 0; i < n; i++)
-		if (strcmp(names[i], name) == 0)
+	for (i = 0; i < c->zones.n; i++)
+		if (strcmp(c->zones.v[i], name) == 0)
 			return true;
-	return n == 0;
+	return false;
 }
 
 static void
@@ -115,7 +92,8 @@ ctl_regions_describe(const struct ctl_req *req, struct ctl_xml *out,
 	bool			  all = false;
 
 	if (ctl_params_strlist(req->params, "RegionName", &names, &n, err) < 0 ||
-	    check_known(names, n, &c->region, 1, "region names", err) < 0 ||
+	    ctl_params_all_known(names, n, known_region, c,
+	    MC_EC_INVALID_PARAMETER_VALUE, "Invalid region names: ", err) < 0 ||
 	    ctl_params_bool(req->params, "AllRegions", &all, err) < 0 ||
 	    ctl_filters_parse(req->params, region_filters,
 	    MC_NELEMS(region_filters), &f, err) < 0)
@@ -125,7 +103,7 @@ ctl_regions_describe(const struct ctl_req *req, struct ctl_xml *out,
 		return -1;
 	}
 	ctl_xml_open(out, "regionInfo");
-	if (in_list(names, n, c->region) &&
+	if (ctl_params_selects(names, n, c->region) &&
 	    ctl_filters_match(&f, region_values, c)) {
 		ctl_xml_open(out, "item");
 		ctl_xml_str(out, "regionName", c->region);
@@ -215,8 +193,9 @@ ctl_zones_describe(const struct ctl_req *req, struct ctl_xml *out,
 	if (ctl_params_strlist(req->params, "ZoneName", &names, &n_names,
 	    err) < 0 ||
 	    ctl_params_strlist(req->params, "ZoneId", &ids, &n_ids, err) < 0 ||
-	    check_known(names, n_names, c->zones.v, c->zones.n,
-	    "availability zone", err) < 0 ||
+	    ctl_params_all_known(names, n_names, known_zone, c,
+	    MC_EC_INVALID_PARAMETER_VALUE, "Invalid availability zone: ",
+	    err) < 0 ||
 	    check_zone_ids(c, ids, n_ids, err) < 0 ||
 	    ctl_params_bool(req->params, "AllAvailabilityZones", &all,
 	    err) < 0 ||
@@ -230,8 +209,8 @@ ctl_zones_describe(const struct ctl_req *req, struct ctl_xml *out,
 	ctl_xml_open(out, "availabilityZoneInfo");
 	for (i = 0; i < c->zones.n; i++) {
 		zone_at(c, i, &z);
-		if (in_list(names, n_names, z.name) &&
-		    in_list(ids, n_ids, z.id) &&
+		if (ctl_params_selects(names, n_names, z.name) &&
+		    ctl_params_selects(ids, n_ids, z.id) &&
 		    ctl_filters_match(&f, zone_values, &z))
 			zone_xml(out, &z);
 	}

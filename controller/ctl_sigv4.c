@@ -16,24 +16,12 @@
 #include "mc_buf.h"
 #include "mc_cleanup.h"
 #include "mc_err.h"
+#include "mc_hex.h"
 #include "ctl_query.h"
 #include "ctl_sigv4.h"
 
 #define UNRESERVED	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
 			"0123456789-_.~"
-
-static void
-hex_encode(const unsigned char *p, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[p[i] >> 4];
-		out[2 * i + 1] = digits[p[i] & 0x0f];
-	}
-	out[2 * n] = '\0';
-}
 
 static void
 sha256_hex(const void *p, size_t n, char hex[65])
@@ -42,7 +30,7 @@ sha256_hex(const void *p, size_t n, char hex[65])
 	unsigned int	mdlen = 0;
 
 	(void)EVP_Digest(p, n, md, &mdlen, EVP_sha256(), NULL);
-	hex_encode(md, 32, hex);
+	mc_hex_encode(md, 32, hex);
 }
 
 static void
@@ -228,7 +216,7 @@ ctl_sigv4_sign(const unsigned char key[32], const char *sts, size_t sts_len,
 	unsigned char mac[32];
 
 	hmac256(key, 32, sts, sts_len, mac);
-	hex_encode(mac, sizeof(mac), hex);
+	mc_hex_encode(mac, sizeof(mac), hex);
 }
 
 int

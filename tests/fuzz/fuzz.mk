@@ -10,7 +10,7 @@ FUZZ_SECONDS	?= 60
 FUZZ_RUNS	?= 300000
 FUZZERS		:= fuzz_query fuzz_sigv4
 FUZZ_BINS	:= $(FUZZERS:%=$(FUZZ_B)/%)
-FUZZ_LIBSRC	:= lib/mc_err.c lib/mc_buf.c lib/mc_utf8.c lib/mc_time.c \
+FUZZ_LIBSRC	:= lib/mc_err.c lib/mc_buf.c lib/mc_utf8.c lib/mc_time.c lib/mc_hex.c \
 		   controller/ctl_query.c controller/ctl_params.c \
 		   controller/ctl_filter.c controller/ctl_sigv4.c \
 		   controller/ctl_sigv4_parse.c

@@ -2,7 +2,7 @@
  * Tests of ctl_filter: wildcards, parsing of Filter.N, and matching
  * (values ORed, filters ANDed, tags).
  */
-#include "mc_test.h"
+#include "ctl_test.h"
 
 #include "mc_err.h"
 #include "ctl_filter.h"
@@ -34,16 +34,6 @@ thing_values(const void *res, const struct ctl_filter *f,
 			ctl_fvals_add(fv, t->tag_value);
 		break;
 	}
-}
-
-static void
-load(struct ctl_query *q, const char *s)
-{
-	struct mc_err err = { 0 };
-
-	ctl_query_init(q);
-	assert_int_equal(ctl_query_add(q, s, strlen(s), &err), 0);
-	assert_int_equal(ctl_query_finish(q, &err), 0);
 }
 
 static void
@@ -112,7 +102,7 @@ test_parse_errors(void **state)
 		struct mc_err		err = { 0 };
 		int			rc;
 
-		load(&q, cases[i].query);
+		ctl_test_query(&q, cases[i].query);
 		rc = ctl_filters_parse(&q, defs, 3, &f, &err);
 		if (rc != (cases[i].want == MC_EC_NONE ? 0 : -1) ||
 		    err.code != cases[i].want)
@@ -135,7 +125,7 @@ test_too_many(void **state)
 	for (i = 1; i <= CTL_FILTER_MAX + 1; i++)
 		(void)snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf),
 		    "Filter.%d.Name=name&Filter.%d.Value.1=x&", i, i);
-	load(&q, buf);
+	ctl_test_query(&q, buf);
 	assert_int_equal(ctl_filters_parse(&q, defs, 3, &f, &err), -1);
 	assert_int_equal(err.code, MC_EC_INVALID_PARAMETER_VALUE);
 	ctl_query_clear(&q);
@@ -169,7 +159,7 @@ test_match(void **state)
 		struct ctl_filters	f = { NULL, 0 };
 		struct mc_err		err = { 0 };
 
-		load(&q, cases[i].query);
+		ctl_test_query(&q, cases[i].query);
 		assert_int_equal(ctl_filters_parse(&q, defs, 3, &f, &err), 0);
 		if (ctl_filters_match(&f, thing_values, &a) != cases[i].a ||
 		    ctl_filters_match(&f, thing_values, &b) != cases[i].b)

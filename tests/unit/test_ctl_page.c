@@ -2,23 +2,13 @@
  * Tests of ctl_page: MaxResults bounds, tokens, and the combination with
  * explicit IDs.
  */
-#include "mc_test.h"
+#include "ctl_test.h"
 
 #include "mc_err.h"
 #include "ctl_page.h"
 #include "ctl_query.h"
 
 static const struct ctl_page_rules rules = { 5, 1000, 1000 };
-
-static void
-load(struct ctl_query *q, const char *s)
-{
-	struct mc_err err = { 0 };
-
-	ctl_query_init(q);
-	assert_int_equal(ctl_query_add(q, s, strlen(s), &err), 0);
-	assert_int_equal(ctl_query_finish(q, &err), 0);
-}
 
 static void
 test_round_trip(void **state)
@@ -32,7 +22,7 @@ test_round_trip(void **state)
 	ctl_page_token("i-0123456789abcdef0", token, sizeof(token));
 	(void)snprintf(query, sizeof(query), "MaxResults=5&NextToken=%s",
 	    token);
-	load(&q, query);
+	ctl_test_query(&q, query);
 	assert_int_equal(ctl_page_parse(&q, &rules, false, &p, &err), 0);
 	assert_int_equal(p.max, 5);
 	assert_true(p.has_after);
@@ -41,7 +31,7 @@ test_round_trip(void **state)
 	assert_true(ctl_page_after(&p, "i-0123456789abcdef1"));
 	ctl_query_clear(&q);
 
-	load(&q, "");
+	ctl_test_query(&q, "");
 	assert_int_equal(ctl_page_parse(&q, &rules, true, &p, &err), 0);
 	assert_int_equal(p.max, 1000);
 	assert_false(p.has_after);
@@ -78,7 +68,7 @@ test_bad_table(void **state)
 		struct mc_err		err = { 0 };
 		int			rc;
 
-		load(&q, cases[i].query);
+		ctl_test_query(&q, cases[i].query);
 		rc = ctl_page_parse(&q, &rules, cases[i].has_ids, &p, &err);
 		if (rc != (cases[i].want == MC_EC_NONE ? 0 : -1) ||
 		    err.code != cases[i].want)

@@ -2,21 +2,11 @@
  * Tests of ctl_params: key patterns, unknown parameters, typed values
  * and list indices.
  */
-#include "mc_test.h"
+#include "ctl_test.h"
 
 #include "mc_err.h"
 #include "ctl_params.h"
 #include "ctl_query.h"
-
-static void
-load(struct ctl_query *q, const char *s)
-{
-	struct mc_err err = { 0 };
-
-	ctl_query_init(q);
-	assert_int_equal(ctl_query_add(q, s, strlen(s), &err), 0);
-	assert_int_equal(ctl_query_finish(q, &err), 0);
-}
 
 static void
 test_match_table(void **state)
@@ -88,7 +78,7 @@ test_check_table(void **state)
 		struct mc_err		err = { 0 };
 		int			rc;
 
-		load(&q, cases[i].query);
+		ctl_test_query(&q, cases[i].query);
 		rc = ctl_params_check(&q, specs, 3, &err);
 		if (rc != (cases[i].want == MC_EC_NONE ? 0 : -1) ||
 		    err.code != cases[i].want)
@@ -107,7 +97,7 @@ test_typed_values(void **state)
 	bool			b = false;
 
 	(void)state;
-	load(&q, "MaxResults=50&DryRun=True&Big=1001");
+	ctl_test_query(&q, "MaxResults=50&DryRun=True&Big=1001");
 	assert_int_equal(ctl_params_int(&q, "Absent", 5, 1000, &v, &err), 0);
 	assert_int_equal(v, 7);
 	assert_int_equal(ctl_params_int(&q, "MaxResults", 5, 1000, &v, &err),
@@ -131,7 +121,7 @@ test_lists(void **state)
 	size_t			 n;
 
 	(void)state;
-	load(&q, "Id.10=c&Id.2=b&Id.1=a&Filter.3.Name=x&Filter.3.Value.1=y&"
+	ctl_test_query(&q, "Id.10=c&Id.2=b&Id.1=a&Filter.3.Name=x&Filter.3.Value.1=y&"
 	    "Filter.1.Name=z&Ids.1=no&Id=no");
 	assert_int_equal(ctl_params_strlist(&q, "Id", &v, &n, &err), 0);
 	assert_int_equal(n, 3);
@@ -148,6 +138,31 @@ test_lists(void **state)
 	ctl_query_clear(&q);
 }
 
+static bool
+known_abc(const void *ctx, const char *name)
+{
+	(void)ctx;
+	return strlen(name) == 1 && strchr("abc", name[0]) != NULL;
+}
+
+static void
+test_selects_and_known(void **state)
+{
+	const char	*names[] = { "a", "x", "c", "y" };
+	struct mc_err	 err = { 0 };
+
+	(void)state;
+	assert_true(ctl_params_selects(names, 4, "x"));
+	assert_false(ctl_params_selects(names, 4, "b"));
+	assert_true(ctl_params_selects(NULL, 0, "anything"));
+	assert_int_equal(ctl_params_all_known(names, 1, known_abc, NULL,
+	    MC_EC_INVALID_INSTANCE_TYPE, "Unknown: ", &err), 0);
+	assert_int_equal(ctl_params_all_known(names, 4, known_abc, NULL,
+	    MC_EC_INVALID_INSTANCE_TYPE, "Unknown: ", &err), -1);
+	assert_int_equal(err.code, MC_EC_INVALID_INSTANCE_TYPE);
+	assert_string_equal(err.msg, "Unknown: [x, y]");
+}
+
 int
 main(void)
 {
@@ -156,6 +171,7 @@ main(void)
 		cmocka_unit_test(test_check_table),
 		cmocka_unit_test(test_typed_values),
 		cmocka_unit_test(test_lists),
+		cmocka_unit_test(test_selects_and_known),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,7 +7,7 @@
 #include <dirent.h>
 #include <strings.h>
 
-#include "mc_test.h"
+#include "ctl_test.h"
 
 #include "mc_buf.h"
 #include "mc_err.h"
@@ -295,16 +295,6 @@ test_parse_header_table(void **state)
 }
 
 static void
-parse_query(struct ctl_query *q, const char *s)
-{
-	struct mc_err err = { 0 };
-
-	ctl_query_init(q);
-	assert_int_equal(ctl_query_add(q, s, strlen(s), &err), 0);
-	assert_int_equal(ctl_query_finish(q, &err), 0);
-}
-
-static void
 test_parse_query_table(void **state)
 {
 	static const struct {
@@ -350,7 +340,7 @@ test_parse_query_table(void **state)
 
 		/* The queries hold %2F: concatenate, do not format. */
 		(void)snprintf(s, sizeof(s), "%s%s", cases[i].query, sig);
-		parse_query(&q, s);
+		ctl_test_query(&q, s);
 		rc = ctl_sigv4_parse_query(&q, &c, &err);
 		if (rc != (cases[i].want == MC_EC_NONE ? 0 : -1) ||
 		    err.code != cases[i].want)

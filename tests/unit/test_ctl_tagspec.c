@@ -1,23 +1,13 @@
 /*
  * Tests of ctl_tagspec: TagSpecification parsing and EC2's tag rules.
  */
-#include "mc_test.h"
+#include "ctl_test.h"
 
 #include "mc_err.h"
 #include "ctl_query.h"
 #include "ctl_tagspec.h"
 
 static const char *const types[] = { "instance", "volume", NULL };
-
-static void
-load(struct ctl_query *q, const char *s)
-{
-	struct mc_err err = { 0 };
-
-	ctl_query_init(q);
-	assert_int_equal(ctl_query_add(q, s, strlen(s), &err), 0);
-	assert_int_equal(ctl_query_finish(q, &err), 0);
-}
 
 static void
 test_parse(void **state)
@@ -28,7 +18,7 @@ test_parse(void **state)
 	struct mc_err			 err = { 0 };
 
 	(void)state;
-	load(&q, "TagSpecification.1.ResourceType=instance&"
+	ctl_test_query(&q, "TagSpecification.1.ResourceType=instance&"
 	    "TagSpecification.1.Tag.1.Key=Name&"
 	    "TagSpecification.1.Tag.1.Value=web&"
 	    "TagSpecification.1.Tag.2.Key=env&"
@@ -87,7 +77,7 @@ test_bad_table(void **state)
 		struct mc_err		err = { 0 };
 		int			rc;
 
-		load(&q, cases[i].query);
+		ctl_test_query(&q, cases[i].query);
 		rc = ctl_tagspecs_parse(&q, types, &ts, &err);
 		if (rc != -1 || err.code != cases[i].want)
 			fail_msg("case %zu: rc %d code %d", i, rc, err.code);
@@ -136,7 +126,7 @@ test_too_many_tags(void **state)
 	for (i = 1; i <= CTL_TAGS_MAX + 1; i++)
 		(void)snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf),
 		    "&TagSpecification.1.Tag.%d.Key=k%d", i, i);
-	load(&q, buf);
+	ctl_test_query(&q, buf);
 	assert_int_equal(ctl_tagspecs_parse(&q, types, &ts, &err), -1);
 	assert_int_equal(err.code, MC_EC_INVALID_PARAMETER_VALUE);
 	ctl_query_clear(&q);
