@@ -42,6 +42,14 @@ xml_char_ok(uint32_t cp)
 	return true;
 }
 
+/* ASCII bytes that go out as they are: printable, not markup. */
+static bool
+plain_byte(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '&' && c != '<' && c != '>' &&
+	    c != '"' && c != '\'';
+}
+
 void
 ctl_xml_escape(struct mc_buf *b, const char *text)
 {
@@ -50,6 +58,15 @@ ctl_xml_escape(struct mc_buf *b, const char *text)
 	uint32_t		 cp;
 
 	while (left > 0) {
+		/* Most text is plain ASCII: copy each run in one go. */
+		for (n = 0; n < left && plain_byte(s[n]); n++)
+			;
+		if (n > 0) {
+			mc_buf_add(b, s, n);
+			s += n;
+			left -= n;
+			continue;
+		}
 		n = mc_utf8_next(s, left, &cp);
 		if (n == 0 || !xml_char_ok(cp)) {
 			mc_buf_adds(b, REPLACEMENT);

@@ -86,6 +86,13 @@ mc_buf_adds(struct mc_buf *b, const char *s)
 void
 mc_buf_addc(struct mc_buf *b, char c)
 {
+	/* The common case, room already there, without the general path. */
+	if (!b->failed && b->len + 2 <= b->cap &&
+	    (b->limit == 0 || b->len < b->limit)) {
+		b->data[b->len++] = c;
+		b->data[b->len] = '\0';
+		return;
+	}
 	mc_buf_add(b, &c, 1);
 }
 

@@ -69,5 +69,5 @@ Point the aws CLI (or boto3, or an SDK) at it:
     aws --endpoint-url $ENDPOINT ec2 describe-availability-zones
 
 More accounts and keys:  $BIN_DIR/minicloud --state-dir $STATE_DIR account create NAME
-Stop it with:            make down
+Stop it with:            make down$( [ "$STATE_DIR" = /var/lib/minicloud ] || echo " STATE_DIR=$STATE_DIR")
 EOT
