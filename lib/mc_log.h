@@ -8,6 +8,8 @@
 #ifndef MC_LOG_H
 #define MC_LOG_H
 
+#include <stddef.h>
+
 enum mc_log_level {
 	MC_LOG_DEBUG,
 	MC_LOG_INFO,
