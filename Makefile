@@ -118,4 +118,5 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz bin
 
--include $(LIB_OBJ:.o=.d) $(CTL_OBJ:.o=.d)
+# Every object's header dependencies, mains and tests included.
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -112,8 +112,7 @@ static const struct mc_conf_setting settings[] = {
 static int
 conf_derive(struct ctl_conf *c, struct mc_err *err)
 {
-	struct ctl_itypes	 cat;
-	char			*zone, addr[80];
+	char	*zone, addr[80];
 
 	if (c->zones.n == 0) {
 		if (asprintf(&zone, "%sa", c->region) < 0)
@@ -133,16 +132,12 @@ conf_derive(struct ctl_conf *c, struct mc_err *err)
 			return mc_err_sys(err, ENOMEM, "out of memory");
 		}
 	}
-	/* The default type must exist once the catalog is built. */
-	if (ctl_itypes_build(&c->instance_types, &cat, err) < 0)
+	if (ctl_itypes_build(&c->instance_types, &c->itypes, err) < 0)
 		return -1;
-	if (ctl_itypes_find(&cat, c->default_instance_type) == NULL) {
-		ctl_itypes_clear(&cat);
+	if (ctl_itypes_find(&c->itypes, c->default_instance_type) == NULL)
 		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE,
 		    "default-instance-type: '%.64s' is not in the catalog",
 		    c->default_instance_type);
-	}
-	ctl_itypes_clear(&cat);
 	return 0;
 }
 
@@ -163,6 +158,7 @@ void
 ctl_conf_clear(struct ctl_conf *conf)
 {
 	mc_conf_clear(settings, MC_NELEMS(settings), conf);
+	ctl_itypes_clear(&conf->itypes);
 }
 
 void

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "mc_conf.h"
+#include "ctl_itypes.h"
 
 struct mc_err;
 
@@ -32,11 +33,14 @@ struct ctl_conf {
 	long long	 max_instances;		/* per account */
 	long long	 max_elastic_ips;	/* per account */
 	char		*log_level;
+	/* Derived from the settings above by ctl_conf_load. */
+	struct ctl_itypes itypes;		/* built-ins + instance_types */
 };
 
 /*
  * Load the controller's config from argv and the config file (see
- * mc_conf_load) and fill in what derives from other settings.  With
+ * mc_conf_load) and fill in what derives from other settings (default
+ * zone, public URL, the instance type catalog).  With
  * ret_argi not NULL, parsing stops at the first argument that is not a
  * flag (the admin CLI's command).  Returns 0 with *ret_verb set, or -1
  * with err set; free with ctl_conf_clear.

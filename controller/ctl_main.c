@@ -18,7 +18,6 @@
 #include "ctl_api.h"
 #include "ctl_conf.h"
 #include "ctl_http.h"
-#include "ctl_itypes.h"
 #include "ctl_rate.h"
 #include "ctl_store.h"
 
@@ -30,7 +29,6 @@
 struct controller {
 	struct ctl_conf		 conf;
 	struct ctl_store	*store;
-	struct ctl_itypes	 itypes;
 	struct ctl_rate		*rate;
 	struct ctl_api		 api;
 	struct ctl_http		*api_http;
@@ -63,8 +61,7 @@ controller_start(struct controller *c, struct mc_err *err)
 	(void)mc_log_level_parse(c->conf.log_level, &level);
 	mc_log_set_level(level);
 	if (mc_fs_mkdirs(c->conf.state_dir, 0700, err) < 0 ||
-	    ctl_store_open(c->conf.state_dir, &c->store, err) < 0 ||
-	    ctl_itypes_build(&c->conf.instance_types, &c->itypes, err) < 0)
+	    ctl_store_open(c->conf.state_dir, &c->store, err) < 0)
 		return -1;
 	c->rate = ctl_rate_new((double)c->conf.api_rate,
 	    (double)c->conf.api_burst);
@@ -73,7 +70,7 @@ controller_start(struct controller *c, struct mc_err *err)
 	c->api.conf = &c->conf;
 	c->api.store = c->store;
 	c->api.rate = c->rate;
-	c->api.itypes = &c->itypes;
+	c->api.itypes = &c->conf.itypes;
 	return start_listeners(c, err);
 }
 
@@ -83,7 +80,6 @@ controller_stop(struct controller *c)
 	ctl_http_free(c->agent_http);
 	ctl_http_free(c->api_http);
 	ctl_rate_free(c->rate);
-	ctl_itypes_clear(&c->itypes);
 	ctl_store_free(c->store);
 	ctl_conf_clear(&c->conf);
 }
