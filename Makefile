@@ -36,7 +36,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 HEADERS	:= $(wildcard lib/*.h controller/*.h)
 
-.PHONY: all test test-unit test-e2e test-asan fuzz fuzz-smoke headers \
+.PHONY: all test test-deps test-unit test-e2e test-asan fuzz fuzz-smoke headers \
 	golden bench up down install deps clean
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -73,6 +73,10 @@ headers:
 deps:
 	@sh scripts/install-deps.sh
 
+# What only the tests need on top: the JavaScript SDK from npm.
+test-deps: deps
+	@sh scripts/install-js-sdk.sh
+
 test-unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do \
 		echo "== $$t"; (cd tests/unit && ../../$$t); done
@@ -82,7 +86,7 @@ test-e2e: $(PROGS)
 
 # The whole suite: dependencies, build, headers, unit, fuzz smoke, e2e,
 # then unit and e2e again under the sanitizers.
-test: deps
+test: test-deps
 	$(MAKE) all headers
 	$(MAKE) test-unit
 	$(MAKE) fuzz-smoke

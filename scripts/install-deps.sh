@@ -39,6 +39,13 @@ for p in $PKGS; do
 	esac
 done
 
+# node and npm run the JavaScript SDK tests.  Any install of them will do
+# (Debian's, or a newer one already on the machine), so look for the
+# commands rather than for Debian's packages.
+for c in node npm; do
+	command -v "$c" >/dev/null 2>&1 || missing="$missing nodejs npm"
+done
+
 if [ -z "$missing" ]; then
 	echo "install-deps: all dependencies present"
 	exit 0
@@ -49,4 +56,4 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 # shellcheck disable=SC2086 # word splitting of the package list is wanted
 apt-get install -y -q --no-install-recommends \
-	-o Dpkg::Options::=--force-confnew $missing
+	-o Dpkg::Options::=--force-confnew $(echo $missing | tr ' ' '\n' | sort -u)
