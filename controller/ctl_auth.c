@@ -3,7 +3,6 @@
  * keys in the store.
  */
 #include <string.h>
-#include <strings.h>
 
 #include <openssl/crypto.h>
 

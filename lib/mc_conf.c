@@ -100,67 +100,117 @@ parse_bool(const char *v, bool *ret)
 	return -1;
 }
 
-/* Store value (borrowed) into the setting's slot in dst. */
+/*
+ * One setter per type: store value (borrowed) in slot.  Returns 0, or -1
+ * with a reason in msg (or err for a system failure).
+ */
+static int
+set_str(const struct mc_conf_setting *s, void *slot, const char *value,
+    char *msg, size_t msgsz, struct mc_err *err)
+{
+	char *copy = strdup(value);
+
+	(void)s;
+	(void)msg;
+	(void)msgsz;
+	if (copy == NULL)
+		return mc_err_sys(err, errno, "out of memory");
+	free(*(char **)slot);
+	*(char **)slot = copy;
+	return 0;
+}
+
+static int
+set_int(const struct mc_conf_setting *s, void *slot, const char *value,
+    char *msg, size_t msgsz, struct mc_err *err)
+{
+	char		*end;
+	long long	 v;
+
+	(void)err;
+	errno = 0;
+	v = strtoll(value, &end, 10);
+	if (*value == '\0' || *end != '\0' || errno != 0 || v < s->min ||
+	    v > s->max) {
+		(void)snprintf(msg, msgsz, "'%.64s' is not an integer from "
+		    "%lld to %lld", value, s->min, s->max);
+		return -1;
+	}
+	*(long long *)slot = v;
+	return 0;
+}
+
+static int
+set_bool(const struct mc_conf_setting *s, void *slot, const char *value,
+    char *msg, size_t msgsz, struct mc_err *err)
+{
+	(void)s;
+	(void)err;
+	if (parse_bool(value, (bool *)slot) == 0)
+		return 0;
+	(void)snprintf(msg, msgsz, "'%.64s' is not true or false", value);
+	return -1;
+}
+
+static int
+set_addr(const struct mc_conf_setting *s, void *slot, const char *value,
+    char *msg, size_t msgsz, struct mc_err *err)
+{
+	struct mc_err e = { 0 };
+
+	(void)s;
+	(void)err;
+	if (mc_addr_parse(value, (struct mc_addr *)slot, &e) == 0)
+		return 0;
+	(void)snprintf(msg, msgsz, "%s", e.msg);
+	return -1;
+}
+
+static int
+set_list(const struct mc_conf_setting *s, void *slot, const char *value,
+    char *msg, size_t msgsz, struct mc_err *err)
+{
+	struct mc_strv	 *sv = slot;
+	char		**nv;
+
+	(void)s;
+	if (sv->n >= CONF_LIST_MAX) {
+		(void)snprintf(msg, msgsz, "too many values");
+		return -1;
+	}
+	if ((nv = realloc(sv->v, (sv->n + 1) * sizeof(*nv))) == NULL)
+		return mc_err_sys(err, errno, "out of memory");
+	sv->v = nv;
+	if ((sv->v[sv->n] = strdup(value)) == NULL)
+		return mc_err_sys(err, errno, "out of memory");
+	sv->n++;
+	return 0;
+}
+
+static int (*const setters[MC_CONF__MAX])(const struct mc_conf_setting *,
+    void *, const char *, char *, size_t, struct mc_err *) = {
+	[MC_CONF_STR] = set_str,
+	[MC_CONF_INT] = set_int,
+	[MC_CONF_BOOL] = set_bool,
+	[MC_CONF_ADDR] = set_addr,
+	[MC_CONF_LIST] = set_list,
+};
+
+/* Check value (borrowed) and store it into the setting's slot in dst. */
 static int
 conf_set(const struct mc_conf_setting *s, void *dst, const char *value,
     const struct conf_src *src, struct mc_err *err)
 {
-	void		*slot = (char *)dst + s->offset;
-	struct mc_err	 e = { 0 };
-	char		 msg[200];
-	char		*end, *copy;
-	long long	 v;
+	struct mc_err	e = { 0 };
+	char		msg[200] = "";
 
 	if (s->check != NULL && s->check(value, &e) < 0)
 		return set_err(err, src, s->name, e.msg);
-	switch (s->type) {
-	case MC_CONF_STR:
-		if ((copy = strdup(value)) == NULL)
-			return mc_err_sys(err, errno, "out of memory");
-		free(*(char **)slot);
-		*(char **)slot = copy;
-		return 0;
-	case MC_CONF_INT:
-		errno = 0;
-		v = strtoll(value, &end, 10);
-		if (*value == '\0' || *end != '\0' || errno != 0 ||
-		    v < s->min || v > s->max) {
-			(void)snprintf(msg, sizeof(msg),
-			    "'%.64s' is not an integer from %lld to %lld",
-			    value, s->min, s->max);
-			return set_err(err, src, s->name, msg);
-		}
-		*(long long *)slot = v;
-		return 0;
-	case MC_CONF_BOOL:
-		if (parse_bool(value, (bool *)slot) < 0) {
-			(void)snprintf(msg, sizeof(msg),
-			    "'%.64s' is not true or false", value);
-			return set_err(err, src, s->name, msg);
-		}
-		return 0;
-	case MC_CONF_ADDR:
-		if (mc_addr_parse(value, (struct mc_addr *)slot, &e) < 0)
-			return set_err(err, src, s->name, e.msg);
-		return 0;
-	case MC_CONF_LIST: {
-		struct mc_strv	*sv = slot;
-		char		**nv;
-
-		if (sv->n >= CONF_LIST_MAX)
-			return set_err(err, src, s->name, "too many values");
-		nv = realloc(sv->v, (sv->n + 1) * sizeof(*nv));
-		if (nv == NULL)
-			return mc_err_sys(err, errno, "out of memory");
-		sv->v = nv;
-		if ((sv->v[sv->n] = strdup(value)) == NULL)
-			return mc_err_sys(err, errno, "out of memory");
-		sv->n++;
-		return 0;
-	}
-	default:
-		return set_err(err, src, s->name, "unknown setting type");
-	}
+	if (setters[s->type](s,
+	    (char *)dst + s->offset, value, msg, sizeof(msg), &e) < 0)
+		return msg[0] != '\0' ? set_err(err, src, s->name, msg) :
+		    mc_err_sys(err, e.sys_errno, "%s", e.msg);
+	return 0;
 }
 
 static const struct mc_conf_setting *
