@@ -108,7 +108,10 @@ include bench/bench.mk
 
 bench: bench-api
 
-up: deps all
+# The build runs in a sub-make: on a fresh machine pkg-config and the
+# libraries only exist once deps has run.
+up: deps
+	$(MAKE) all
 	STATE_DIR=$(STATE_DIR) BIN_DIR=$(abspath $(BIN)) scripts/up.sh
 
 down:

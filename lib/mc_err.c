@@ -19,7 +19,7 @@ static const struct {
 	[MC_EC_SIGNATURE_DOES_NOT_MATCH] = { "SignatureDoesNotMatch",	403 },
 	[MC_EC_INCOMPLETE_SIGNATURE]	= { "IncompleteSignature",	400 },
 	[MC_EC_MISSING_AUTHENTICATION_TOKEN] =
-	    { "MissingAuthenticationToken", 401 },
+	    { "MissingAuthenticationToken", 403 },
 	[MC_EC_REQUEST_EXPIRED]		= { "RequestExpired",		400 },
 	[MC_EC_INVALID_ACTION]		= { "InvalidAction",		400 },
 	[MC_EC_MISSING_PARAMETER]	= { "MissingParameter",		400 },

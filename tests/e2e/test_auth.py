@@ -29,7 +29,7 @@ def test_no_signature(ctl):
     before = accounts(ctl)
     r = raw(ctl, body=b"Action=DescribeRegions&Version=2016-11-15",
             headers={"Content-Type": "application/x-www-form-urlencoded"})
-    assert (r.status, r.code()) == (401, "MissingAuthenticationToken")
+    assert (r.status, r.code()) == (403, "MissingAuthenticationToken")
     assert "<RequestID>%s</RequestID>" % r.headers["x-amzn-requestid"] in r.text
     assert accounts(ctl) == before
 

@@ -148,7 +148,7 @@ test_unsigned(void **state)
 	struct ctl_http_resp	 r;
 
 	serve(f, "Action=DescribeRegions&Version=2016-11-15", false, &r);
-	assert_int_equal(r.status, 401);
+	assert_int_equal(r.status, 403);
 	assert_non_null(strstr(r.body, "<Code>MissingAuthenticationToken"
 	    "</Code>"));
 	free(r.body);
