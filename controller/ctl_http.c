@@ -200,6 +200,16 @@ on_request(void *cls, struct MHD_Connection *con, const char *url,
 	if (*upload_size > 0) {
 		mc_buf_add(&c->body, upload, *upload_size);
 		*upload_size = 0;
+		/*
+		 * A body without Content-Length (chunked) that outgrows the
+		 * limit: MHD cannot answer before the upload ends, so drop
+		 * the connection rather than read an endless stream.
+		 */
+		if (c->body.failed) {
+			mc_log(MC_LOG_INFO, "request body over the limit, "
+			    "connection closed", "limit=%zu", h->body_limit);
+			return MHD_NO;
+		}
 		return MHD_YES;
 	}
 	return respond(h, con, c, method);

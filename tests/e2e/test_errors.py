@@ -92,3 +92,24 @@ def test_log_lines(ctl):
                 "action=DescribeAvailabilityZones", "status=200", "ms="):
         assert key in line, line
     assert ctl.proc.poll() is None
+
+
+def test_endless_chunked_body_is_cut_off(ctl):
+    """A chunked body (no Content-Length) past the limit closes the
+    connection early instead of being read to its end."""
+    import http.client
+
+    def endless():
+        for _ in range(100000):
+            yield b"a" * 1000
+
+    conn = http.client.HTTPConnection("127.0.0.1", ctl.port, timeout=30)
+    try:
+        with pytest.raises((BrokenPipeError, ConnectionResetError,
+                            http.client.RemoteDisconnected)):
+            conn.request("POST", "/", body=endless(), encode_chunked=True,
+                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+            conn.getresponse().read()
+    finally:
+        conn.close()
+    assert signed(ctl, {"Action": "DescribeRegions", "Version": "2016-11-15"}).status == 200
