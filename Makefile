@@ -11,12 +11,13 @@ BIN	?= bin				# where the programs go
 SAN	?=				# 1: build with ASan and UBSan
 
 CC	?= cc
-PKGS	:= libmicrohttpd sqlite3 libcrypto uuid
+PKGS	:= libmicrohttpd sqlite3 libcrypto uuid libvirt json-c libcurl
 CFLAGS	?= -O2 -g
 # The project's own flags stay even when CFLAGS is given on the command line.
 MC_CFLAGS := -std=gnu17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -fno-common -D_GNU_SOURCE \
-	   -Ilib -Icontroller $(shell pkg-config --cflags $(PKGS))
+	   -Ilib -Iami -Ihypervisor -Iagent -Icontroller \
+	   $(shell pkg-config --cflags $(PKGS))
 LDLIBS	:= $(shell pkg-config --libs $(PKGS)) -lpthread
 ifeq ($(SAN),1)
 MC_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -27,14 +28,14 @@ endif
 override B	:= $(strip $(B))
 override BIN	:= $(strip $(BIN))
 
-LIB_SRC	:= $(wildcard lib/*.c)
-CTL_SRC	:= $(filter-out controller/%_main.c,$(wildcard controller/*.c))
-LIB_OBJ	:= $(LIB_SRC:%.c=$(B)/%.o)
-CTL_OBJ	:= $(CTL_SRC:%.c=$(B)/%.o)
-PROGS	:= $(BIN)/minicloud-controller $(BIN)/minicloud
+# One static library per directory; mains stay out of them.
+lib_src = $(filter-out $(1)/%_main.c,$(wildcard $(1)/*.c))
+lib_obj = $(patsubst %.c,$(B)/%.o,$(call lib_src,$(1)))
+LIBS_A	:= $(B)/libctl.a $(B)/libagt.a $(B)/libhv.a $(B)/libami.a $(B)/libmc.a
+PROGS	:= $(BIN)/minicloud-controller $(BIN)/minicloud $(BIN)/minicloud-agent
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
-HEADERS	:= $(wildcard lib/*.h controller/*.h)
+HEADERS	:= $(wildcard lib/*.h ami/*.h hypervisor/*.h agent/*.h controller/*.h)
 
 .PHONY: all test test-deps test-unit test-e2e test-asan fuzz fuzz-smoke headers \
 	golden bench up down install deps clean
@@ -47,21 +48,29 @@ $(B)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(MC_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(B)/libmc.a: $(LIB_OBJ)
-	$(AR) rcs $@ $^
-$(B)/libctl.a: $(CTL_OBJ)
+$(B)/libmc.a: $(call lib_obj,lib)
+$(B)/libami.a: $(call lib_obj,ami)
+$(B)/libhv.a: $(call lib_obj,hypervisor)
+$(B)/libagt.a: $(call lib_obj,agent)
+$(B)/libctl.a: $(call lib_obj,controller)
+$(LIBS_A):
+	@mkdir -p $(@D)
+	rm -f $@
 	$(AR) rcs $@ $^
 
-$(BIN)/minicloud-controller: $(B)/controller/ctl_main.o $(B)/libctl.a $(B)/libmc.a
+$(BIN)/minicloud-controller: $(B)/controller/ctl_main.o $(LIBS_A)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $(MC_LDFLAGS) -o $@ $^ $(LDLIBS)
-$(BIN)/minicloud: $(B)/controller/ctl_admin_main.o $(B)/libctl.a $(B)/libmc.a
+$(BIN)/minicloud: $(B)/controller/ctl_admin_main.o $(LIBS_A)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $(MC_LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BIN)/minicloud-agent: $(B)/agent/agt_main.o $(LIBS_A)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $(MC_LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/tests/%: $(B)/tests/unit/%.o $(B)/libctl.a $(B)/libmc.a
+$(B)/tests/%: $(B)/tests/unit/%.o $(LIBS_A)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) $(MC_LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka -lcurl
+	$(CC) $(LDFLAGS) $(MC_LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
 # Every header compiles on its own.
 headers:

@@ -6,7 +6,7 @@ BENCH_TRIVIAL	:= $(B)/bench/mc-bench-trivial
 
 .PHONY: bench-api
 
-$(BENCH_TRIVIAL): $(B)/bench/api/trivial_main.o $(B)/libctl.a $(B)/libmc.a
+$(BENCH_TRIVIAL): $(B)/bench/api/trivial_main.o $(LIBS_A)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $(MC_LDFLAGS) -o $@ $^ $(LDLIBS)
 

@@ -1,0 +1,59 @@
+/*
+ * ami_cache: a host's cache of images, CACHE_DIR/<id>, downloaded from
+ * the controller with libcurl: resumable (a partial <id>.part continues
+ * with a Range request), verified against the image's SHA-256, renamed
+ * into place only when whole.  And the instance overlays made on them
+ * with qemu-img.  Making sure one image downloads once when many
+ * launches want it is the caller's job (the agent's image table).
+ */
+#ifndef AMI_CACHE_H
+#define AMI_CACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ami_format.h"
+#include "ami_store.h"
+
+struct mc_err;
+
+/* Path of image_id in the cache into buf. */
+int	ami_cache_path(const char *cache_dir, const char *image_id, char *buf,
+	    size_t bufsz, struct mc_err *err);
+
+/* True when image_id is in the cache, whole (its size matches). */
+bool	ami_cache_has(const char *cache_dir, const char *image_id,
+	    uint64_t size);
+
+/*
+ * Download image_id from url into the cache unless it is there, sending
+ * header (e.g. "Authorization: Bearer ...", borrowed, may be NULL) with
+ * each request.  Resumes a partial download; verifies size and sha256
+ * (hex) before the file takes its final name; a file that fails the
+ * check is deleted.  Blocking: run it in a worker thread.  Returns 0,
+ * or -1 with err set.
+ */
+int	ami_cache_fetch(const char *cache_dir, const char *image_id,
+	    const char *url, const char *header, uint64_t size,
+	    const char *sha256, long timeout_s, struct mc_err *err);
+
+/* Remove image_id from the cache (and any partial download). */
+int	ami_cache_remove(const char *cache_dir, const char *image_id,
+	    struct mc_err *err);
+
+/*
+ * Create the qcow2 overlay at path on backing (format fmt), of
+ * size_bytes (0: the backing file's size), with qemu-img.  Returns 0, or
+ * -1 with err set (and no file left behind).
+ */
+int	ami_overlay_create(const char *path, const char *backing,
+	    enum ami_format fmt, uint64_t size_bytes, struct mc_err *err);
+
+/*
+ * `qemu-img info --backing-chain` of path, for `minicloud explain`;
+ * *ret_text is a new string the caller frees.
+ */
+int	ami_overlay_info(const char *path, char **ret_text, struct mc_err *err);
+
+#endif /* AMI_CACHE_H */

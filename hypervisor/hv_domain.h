@@ -1,0 +1,82 @@
+/*
+ * hv_domain: an instance's libvirt domain through its life: define
+ * (create or replace the persistent definition from a spec), start,
+ * ACPI shutdown, hard stop, reboot, undefine; its state; the domains
+ * minicloud made on this host.  Each call is one bounded libvirt call;
+ * the agent's reconcile loop decides what to call and when.
+ */
+#ifndef HV_DOMAIN_H
+#define HV_DOMAIN_H
+
+#include <stddef.h>
+
+#include "hv_spec.h"
+#include "hv_xml.h"
+
+struct mc_err;
+struct hv_conn;
+
+enum hv_state {
+	HV_STATE_NONE,		/* no such domain */
+	HV_STATE_SHUTOFF,	/* defined, not running */
+	HV_STATE_RUNNING,
+	HV_STATE_SHUTDOWN,	/* running, shutting down */
+	HV_STATE_PAUSED,
+	HV_STATE_CRASHED,
+	HV_STATE_OTHER,
+	HV_STATE__MAX
+};
+
+/* One domain that carries minicloud's metadata. */
+struct hv_domain_info {
+	struct hv_meta	meta;
+	enum hv_state	state;
+};
+
+/* Define (or redefine) the persistent domain for spec. */
+int	hv_domain_define(struct hv_conn *c, const struct hv_spec *spec,
+	    struct mc_err *err);
+
+/* Start the defined domain name (an instance id). */
+int	hv_domain_start(struct hv_conn *c, const char *name,
+	    struct mc_err *err);
+
+/* Ask the guest to power off (ACPI power button); returns at once. */
+int	hv_domain_shutdown(struct hv_conn *c, const char *name,
+	    struct mc_err *err);
+
+/* Stop it now (pull the plug).  A domain already off is not an error. */
+int	hv_domain_destroy(struct hv_conn *c, const char *name,
+	    struct mc_err *err);
+
+/* Reboot: ACPI, the guest restarts itself; hard reset if hard is set. */
+int	hv_domain_reboot(struct hv_conn *c, const char *name, bool hard,
+	    struct mc_err *err);
+
+/* Remove the definition (the domain must be off).  None is not an error. */
+int	hv_domain_undefine(struct hv_conn *c, const char *name,
+	    struct mc_err *err);
+
+/* The domain's state; HV_STATE_NONE when it does not exist. */
+int	hv_domain_state(struct hv_conn *c, const char *name,
+	    enum hv_state *ret, struct mc_err *err);
+
+/*
+ * The live (or defined) XML of domain name, for `minicloud explain`.
+ * *ret_xml is a new string the caller frees.
+ */
+int	hv_domain_xml(struct hv_conn *c, const char *name, char **ret_xml,
+	    struct mc_err *err);
+
+/*
+ * Every domain on the connection that carries minicloud's metadata
+ * (others are left alone).  *ret is a new array the caller frees (NULL
+ * when none), *ret_n its length.
+ */
+int	hv_domain_list(struct hv_conn *c, struct hv_domain_info **ret,
+	    size_t *ret_n, struct mc_err *err);
+
+/* "running", "shutoff", ... */
+const char	*hv_state_name(enum hv_state s);
+
+#endif /* HV_DOMAIN_H */

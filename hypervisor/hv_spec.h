@@ -1,0 +1,34 @@
+/*
+ * hv_spec: what one instance's virtual machine is made of, as the agent
+ * hands it to the libvirt driver.  Plain data; the caller owns it.
+ */
+#ifndef HV_SPEC_H
+#define HV_SPEC_H
+
+#include <limits.h>
+#include <stdbool.h>
+
+#define HV_ID_MAX	32	/* "i-" + 17 hex, and other EC2 ids */
+#define HV_UUID_LEN	36	/* "ec2e1916-9099-7caf-fd21-012345abcdef" */
+#define HV_TYPE_MAX	64	/* instance type name */
+#define HV_CMDLINE_MAX	1024
+
+struct hv_spec {
+	char		instance_id[HV_ID_MAX + 1];	/* also the domain name */
+	char		account_id[HV_ID_MAX + 1];
+	char		image_id[HV_ID_MAX + 1];
+	char		reservation_id[HV_ID_MAX + 1];
+	char		instance_type[HV_TYPE_MAX + 1];
+	char		uuid[HV_UUID_LEN + 1];	/* hv_uuid_for(); "ec2..." */
+	unsigned	vcpus;
+	unsigned	mem_mib;
+	bool		kvm;			/* false: TCG (domain type qemu) */
+	char		disk_path[PATH_MAX];	/* root disk: a qcow2 overlay */
+	char		console_path[PATH_MAX];	/* serial console log file */
+	/* Direct kernel boot when kernel_path is not empty. */
+	char		kernel_path[PATH_MAX];
+	char		initrd_path[PATH_MAX];
+	char		cmdline[HV_CMDLINE_MAX];
+};
+
+#endif /* HV_SPEC_H */

@@ -1,0 +1,58 @@
+/*
+ * hv_xml: the libvirt domain XML of an instance, and minicloud's ids
+ * read back from a domain's <metadata>.  Pure functions: no libvirt
+ * connection, so they are tested with golden files.
+ */
+#ifndef HV_XML_H
+#define HV_XML_H
+
+#include "hv_spec.h"
+
+struct mc_err;
+
+/* XML namespace of minicloud's element in a domain's <metadata>. */
+#define HV_XML_NS	"urn:minicloud:instance:1"
+
+/* minicloud's ids as stored in a domain's metadata. */
+struct hv_meta {
+	char	instance_id[HV_ID_MAX + 1];
+	char	account_id[HV_ID_MAX + 1];
+	char	image_id[HV_ID_MAX + 1];
+	char	reservation_id[HV_ID_MAX + 1];
+};
+
+/*
+ * The domain XML for spec: name and <uuid> from the spec, our ids in
+ * <metadata>, vCPUs and memory, the overlay as a virtio disk, the serial
+ * console to console_path, SMBIOS system uuid = serial = spec->uuid and
+ * chassis asset tag = instance id (how EC2 tells a guest who it is),
+ * domain type kvm or qemu, ACPI, and on_poweroff destroy.  Every value
+ * is escaped.  On success *ret_xml is a new string the caller frees.
+ * Returns 0, or -1 with err set (a spec field that is empty or invalid).
+ */
+int	hv_xml_domain(const struct hv_spec *spec, char **ret_xml,
+	    struct mc_err *err);
+
+/*
+ * The metadata element (the inner XML libvirt's virDomainSetMetadata
+ * takes) for spec; *ret_xml is a new string the caller frees.
+ */
+int	hv_xml_metadata(const struct hv_spec *spec, char **ret_xml,
+	    struct mc_err *err);
+
+/*
+ * Read minicloud's ids from a whole domain XML (borrowed).  Returns 1
+ * and fills *ret when the domain carries our metadata, 0 when it does
+ * not (a domain minicloud did not make), -1 with err set on bad XML.
+ */
+int	hv_xml_parse_meta(const char *domain_xml, struct hv_meta *ret,
+	    struct mc_err *err);
+
+/*
+ * The SMBIOS/domain UUID for an instance: "ec2" followed by hex digits
+ * derived from the instance id (SHA-256), in UUID form, so it is stable
+ * for the instance's life.  buf holds HV_UUID_LEN + 1 bytes.
+ */
+void	hv_uuid_for(const char *instance_id, char *buf);
+
+#endif /* HV_XML_H */
