@@ -18,11 +18,18 @@
 
 struct mc_err;
 
-/* Path of image_id in the cache into buf. */
+/*
+ * Path of image_id in the cache into buf (bufsz bytes).  Returns 0, or
+ * -1 with err set: InvalidAMIID.Malformed for an id that is not one
+ * (see ami_id_check), InternalError when buf is too small.
+ */
 int	ami_cache_path(const char *cache_dir, const char *image_id, char *buf,
 	    size_t bufsz, struct mc_err *err);
 
-/* True when image_id is in the cache, whole (its size matches). */
+/*
+ * True when image_id is in the cache, whole (its size matches); false
+ * for a malformed id.
+ */
 bool	ami_cache_has(const char *cache_dir, const char *image_id,
 	    uint64_t size);
 
@@ -30,9 +37,11 @@ bool	ami_cache_has(const char *cache_dir, const char *image_id,
  * Download image_id from url into the cache unless it is there, sending
  * header (e.g. "Authorization: Bearer ...", borrowed, may be NULL) with
  * each request.  Resumes a partial download; verifies size and sha256
- * (hex) before the file takes its final name; a file that fails the
- * check is deleted.  Blocking: run it in a worker thread.  Returns 0,
- * or -1 with err set.
+ * (hex, either case) before the file takes its final name; a file that
+ * fails the check is deleted.  After a transfer failure the partial
+ * <id>.part stays for the next call to resume.  Blocking: run it in a
+ * worker thread, after curl_global_init().  Returns 0, or -1 with err
+ * set (InternalError; InvalidAMIID.Malformed for a bad id).
  */
 int	ami_cache_fetch(const char *cache_dir, const char *image_id,
 	    const char *url, const char *header, uint64_t size,
@@ -44,15 +53,20 @@ int	ami_cache_remove(const char *cache_dir, const char *image_id,
 
 /*
  * Create the qcow2 overlay at path on backing (format fmt), of
- * size_bytes (0: the backing file's size), with qemu-img.  Returns 0, or
- * -1 with err set (and no file left behind).
+ * size_bytes (0: the backing file's size), with qemu-img.  Both paths
+ * are absolute (borrowed); path must not exist yet and is made 0600.
+ * Returns 0, or -1 with err set (InternalError, with qemu-img's first
+ * line of complaint, which names paths: log it, do not show it to an
+ * API client) and no file left behind.
  */
 int	ami_overlay_create(const char *path, const char *backing,
 	    enum ami_format fmt, uint64_t size_bytes, struct mc_err *err);
 
 /*
- * `qemu-img info --backing-chain` of path, for `minicloud explain`;
- * *ret_text is a new string the caller frees.
+ * `qemu-img info -U --backing-chain` of path (absolute, borrowed), for
+ * `minicloud explain`; -U so that it works while a guest runs on it.
+ * *ret_text is a new string the caller frees, at most 64 KiB of the
+ * output.  Returns 0, or -1 with err set as for ami_overlay_create.
  */
 int	ami_overlay_info(const char *path, char **ret_text, struct mc_err *err);
 

@@ -31,22 +31,27 @@ struct ami_probe {
  * Decide the format from the first n bytes of a file of file_size bytes
  * (head is borrowed; n may be less than AMI_FORMAT_HEAD for a small
  * file).  Returns 0 and fills *ret, or -1 with err set
- * (InvalidParameterValue): a qcow2 with a backing file, a qcow2 of an
- * unknown version or with a bad header, another image format (vmdk, vdi,
- * vhdx, qed, vpc...), an empty file or a size that is not a multiple of
- * 512.
+ * (InvalidParameterValue): a qcow2 with a backing file or an external
+ * data file (both name host paths QEMU would open), an encrypted or
+ * corrupt qcow2, a qcow2 of an unknown version or with a bad header,
+ * another image format (vmdk, vdi, vhdx, qed, vpc...), an empty file or
+ * a raw size that is not a multiple of 512.  n > file_size is an
+ * InternalError (the file changed under the caller).
  */
 int	ami_format_detect(const unsigned char *head, size_t n,
 	    uint64_t file_size, struct ami_probe *ret, struct mc_err *err);
 
-/* Probe the file at path (borrowed) the same way. */
+/*
+ * Probe the file at path (borrowed) the same way; it must be a regular
+ * file.  Errors as above, InternalError when it cannot be read.
+ */
 int	ami_format_probe(const char *path, struct ami_probe *ret,
 	    struct mc_err *err);
 
-/* "raw" or "qcow2". */
+/* "raw" or "qcow2" (a static string; "unknown" out of range). */
 const char	*ami_format_name(enum ami_format f);
 
-/* Parse "raw" or "qcow2".  Returns 0, or -1. */
+/* Parse "raw" or "qcow2" (s borrowed, may be NULL).  Returns 0, or -1. */
 int	ami_format_parse(const char *s, enum ami_format *ret);
 
 #endif /* AMI_FORMAT_H */

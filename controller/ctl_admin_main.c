@@ -11,8 +11,7 @@
 #include "mc_cleanup.h"
 #include "mc_err.h"
 #include "mc_fs.h"
-#include "mc_time.h"
-#include "ctl_account.h"
+#include "ctl_admin.h"
 #include "ctl_conf.h"
 #include "ctl_store.h"
 
@@ -20,93 +19,36 @@
 
 struct command {
 	const char	*noun, *verb, *args;
-	int		 n_args;
-	int		(*fn)(struct ctl_store *s, char **argv,
+	int		 min_args, max_args;
+	int		(*fn)(const struct ctl_admin_args *a,
 			    struct mc_err *err);
 	const char	*help;
 };
 
-static int
-account_create(struct ctl_store *s, char **argv, struct mc_err *err)
-{
-	struct ctl_account	a;
-	struct ctl_key		k;
-
-	if (ctl_account_create(s, argv[0], &a, &k, err) < 0)
-		return -1;
-	printf("MINICLOUD_ACCOUNT_ID=%s\nAWS_ACCESS_KEY_ID=%s\n"
-	    "AWS_SECRET_ACCESS_KEY=%s\n", a.id, k.id, k.secret);
-	return 0;
-}
-
-static int
-account_list(struct ctl_store *s, char **argv, struct mc_err *err)
-{
-	MC_AUTOFREE struct ctl_account	*v = NULL;
-	char				 ts[MC_TIME_ISO_MAX];
-	size_t				 n = 0, i;
-
-	(void)argv;
-	if (ctl_account_list(s, &v, &n, err) < 0)
-		return -1;
-	printf("%-12s  %-24s  %4s  %s\n", "ACCOUNT", "NAME", "KEYS", "CREATED");
-	for (i = 0; i < n; i++) {
-		mc_time_iso8601(v[i].created_ms, ts, sizeof(ts));
-		printf("%-12s  %-24s  %4d  %s\n", v[i].id, v[i].name,
-		    v[i].n_keys, ts);
-	}
-	return 0;
-}
-
-static int
-key_create(struct ctl_store *s, char **argv, struct mc_err *err)
-{
-	struct ctl_key k;
-
-	if (ctl_key_create(s, argv[0], &k, err) < 0)
-		return -1;
-	printf("MINICLOUD_ACCOUNT_ID=%s\nAWS_ACCESS_KEY_ID=%s\n"
-	    "AWS_SECRET_ACCESS_KEY=%s\n", k.account_id, k.id, k.secret);
-	return 0;
-}
-
-static int
-key_delete(struct ctl_store *s, char **argv, struct mc_err *err)
-{
-	int rc = ctl_key_delete(s, argv[0], err);
-
-	if (rc == 0)
-		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE,
-		    "no access key '%.64s'", argv[0]);
-	return rc < 0 ? -1 : 0;
-}
-
-static int
-key_list(struct ctl_store *s, char **argv, struct mc_err *err)
-{
-	MC_AUTOFREE struct ctl_key	*v = NULL;
-	char				 ts[MC_TIME_ISO_MAX];
-	size_t				 n = 0, i;
-
-	if (ctl_key_list(s, argv[0], &v, &n, err) < 0)
-		return -1;
-	printf("%-20s  %-12s  %s\n", "ACCESS KEY", "ACCOUNT", "CREATED");
-	for (i = 0; i < n; i++) {
-		mc_time_iso8601(v[i].created_ms, ts, sizeof(ts));
-		printf("%-20s  %-12s  %s\n", v[i].id, v[i].account_id, ts);
-	}
-	return 0;
-}
-
 static const struct command commands[] = {
-	{ "account", "create", "NAME", 1, account_create,
+	{ "account", "create", "NAME", 1, 1, ctl_admin_account_create,
 	    "make an account and its first access key (shell assignments)" },
-	{ "account", "list", "", 0, account_list, "list accounts" },
-	{ "key", "create", "ACCOUNT", 1, key_create,
+	{ "account", "list", "", 0, 0, ctl_admin_account_list,
+	    "list accounts" },
+	{ "key", "create", "ACCOUNT", 1, 1, ctl_admin_key_create,
 	    "make another access key for ACCOUNT (id or name)" },
-	{ "key", "delete", "KEYID", 1, key_delete, "delete an access key" },
-	{ "key", "list", "ACCOUNT", 1, key_list,
+	{ "key", "delete", "KEYID", 1, 1, ctl_admin_key_delete,
+	    "delete an access key" },
+	{ "key", "list", "ACCOUNT", 1, 1, ctl_admin_key_list,
 	    "list the access keys of ACCOUNT" },
+	{ "host", "list", "", 0, 0, ctl_admin_host_list,
+	    "list hosts: zone, state, accelerator, capacity and use" },
+	{ "host", "stop-instances", "HOST", 1, 1,
+	    ctl_admin_host_stop_instances,
+	    "stop (hard) every running instance of HOST" },
+	{ "image", "import", "PATH|URL --name NAME [--kernel F --ramdisk F "
+	    "--cmdline S] [--description D] [--account A|--public]", 3, 13,
+	    ctl_admin_image_import, "\n      import an image file into the "
+	    "store; prints its id" },
+	{ "image", "list", "", 0, 0, ctl_admin_image_list,
+	    "list every image: id, owner, state, name" },
+	{ "explain", "INSTANCE", "", 0, 0, ctl_admin_explain,
+	    "what the cloud did for an instance: host, domain XML, disks" },
 };
 
 static void
@@ -117,40 +59,47 @@ usage(FILE *out)
 	fprintf(out, "usage: " PROG " [--state-dir DIR] [--config FILE] "
 	    "COMMAND...\n\ncommands:\n");
 	for (i = 0; i < MC_NELEMS(commands); i++)
-		fprintf(out, "  %s %s %-8s %s\n", commands[i].noun,
+		fprintf(out, "  %s %s %s  %s\n", commands[i].noun,
 		    commands[i].verb, commands[i].args, commands[i].help);
 	fprintf(out, "\nThe state directory is the controller's: --state-dir, "
 	    "else state-dir in\nthe config file (default "
 	    CTL_CONF_DEFAULT_PATH "), else /var/lib/minicloud.\n");
 }
 
+/*
+ * The command argv names, with its arguments in range.  "explain" takes
+ * the instance id where other commands have a verb.
+ */
 static const struct command *
 find_command(int argc, char **argv)
 {
 	size_t i;
 
+	if (argc >= 2 && strcmp(argv[0], "explain") == 0 && argc == 2)
+		return &commands[MC_NELEMS(commands) - 1];
 	if (argc < 2)
 		return NULL;
 	for (i = 0; i < MC_NELEMS(commands); i++)
 		if (strcmp(argv[0], commands[i].noun) == 0 &&
 		    strcmp(argv[1], commands[i].verb) == 0 &&
-		    argc - 2 == commands[i].n_args)
+		    argc - 2 >= commands[i].min_args &&
+		    argc - 2 <= commands[i].max_args)
 			return &commands[i];
 	return NULL;
 }
 
 static int
-run(const struct ctl_conf *conf, const struct command *cmd, char **argv,
-    struct mc_err *err)
+run(const struct ctl_conf *conf, const struct command *cmd, int argc,
+    char **argv, struct mc_err *err)
 {
-	struct ctl_store	*s = NULL;
-	int			 rc;
+	struct ctl_admin_args	a = { conf, NULL, argc, argv };
+	int			rc;
 
 	if (mc_fs_mkdirs(conf->state_dir, 0700, err) < 0 ||
-	    ctl_store_open(conf->state_dir, &s, err) < 0)
+	    ctl_store_open(conf->state_dir, &a.store, err) < 0)
 		return -1;
-	rc = cmd->fn(s, argv, err);
-	ctl_store_free(s);
+	rc = cmd->fn(&a, err);
+	ctl_store_free(a.store);
 	return rc;
 }
 
@@ -176,7 +125,10 @@ main(int argc, char *argv[])
 		usage(stderr);
 		goto out;
 	}
-	if (run(&conf, cmd, argv + argi + 2, &err) < 0)
+	/* explain's argument is its "verb". */
+	if (strcmp(cmd->noun, "explain") == 0)
+		argi--;
+	if (run(&conf, cmd, argc - argi - 2, argv + argi + 2, &err) < 0)
 		fprintf(stderr, PROG ": %s\n", err.msg);
 	else
 		rc = 0;

@@ -1,42 +1,423 @@
 /*
- * ctl_agents: the agents' listener.  Answers a health check; every
- * other path is a JSON 404.
+ * ctl_agents: the agents' API.  A route table maps method and path (one
+ * '*' segment, passed to the handler) to a handler; each handler
+ * answers JSON.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include <openssl/crypto.h>
+
+#include "mc_cleanup.h"
+#include "mc_err.h"
+#include "mc_id.h"
 #include "mc_log.h"
+#include "mc_proto.h"
+#include "mc_time.h"
+#include "ami_store.h"
 #include "ctl_agents.h"
+#include "ctl_api.h"
+#include "ctl_conf.h"
+#include "ctl_hosts.h"
 #include "ctl_http.h"
+#include "ctl_notify.h"
+#include "ctl_query.h"
+#include "ctl_sql.h"
 #include "ctl_store.h"
 
-#define JSON	"application/json"
+#define JSON		"application/json"
+#define SEG_MAX		64
+
+struct call {
+	const struct ctl_api		*api;
+	const struct ctl_http_req	*req;
+	struct ctl_http_resp		*resp;
+	char				 seg[SEG_MAX + 1];	/* the '*' */
+	struct ctl_query		 q;			/* URL query */
+};
+
+static void
+reply(struct call *c, int status, char *body)
+{
+	c->resp->status = status;
+	c->resp->content_type = JSON;
+	c->resp->body = body;
+	c->resp->body_len = body != NULL ? strlen(body) : 0;
+}
+
+static void
+reply_error(struct call *c, int status, const char *code, const char *msg)
+{
+	char *body = NULL;
+
+	/* The message is ours: printable, no quotes to escape. */
+	if (asprintf(&body, "{\"error\":\"%s\",\"message\":\"%s\"}\n", code,
+	    msg) < 0)
+		body = NULL;
+	reply(c, status, body);
+	mc_log(status >= 500 ? MC_LOG_ERROR : MC_LOG_INFO, "agent api refused",
+	    "peer=%s method=%s path=%s status=%d detail=%s", c->req->peer,
+	    c->req->method, c->req->path, status, msg);
+}
+
+static void
+reply_err(struct call *c, const struct mc_err *err)
+{
+	int status = err->code == MC_EC_INTERNAL_ERROR ? 500 : 400;
+
+	reply_error(c, status, mc_err_name(err->code), err->msg);
+}
+
+/* The token must match, compared in constant time. */
+static bool
+authorized(const struct call *c)
+{
+	const char	*tok = c->api->conf->cluster_token;
+	const char	*h = ctl_http_header(c->req, "Authorization");
+	size_t		 n = strlen(tok);
+
+	if (n == 0 || h == NULL || strncmp(h, "Bearer ", 7) != 0)
+		return false;
+	h += 7;
+	return strlen(h) == n && CRYPTO_memcmp(h, tok, n) == 0;
+}
+
+/* Take a store connection or answer 500. */
+static sqlite3 *
+db_get(struct call *c)
+{
+	struct mc_err	 err = { 0 };
+	sqlite3		*db = ctl_store_get(c->api->store, &err);
+
+	if (db == NULL)
+		reply_err(c, &err);
+	return db;
+}
+
+static void
+on_health(struct call *c)
+{
+	char *body = NULL;
+
+	if (asprintf(&body, "{\"status\":\"ok\",\"schema\":%d}\n",
+	    ctl_store_schema_latest()) < 0)
+		body = NULL;
+	reply(c, 200, body);
+}
+
+static void
+on_register(struct call *c)
+{
+	struct mc_proto_host	 h;
+	struct mc_err		 err = { 0 };
+	uint64_t		 gen = 0;
+	char			*body = NULL;
+	sqlite3			*db;
+
+	if (mc_proto_host_parse(c->req->body != NULL ? c->req->body : "",
+	    c->req->body_len, &h, &err) < 0)
+		return reply_err(c, &err);
+	if ((db = db_get(c)) == NULL)
+		return;
+	if (ctl_hosts_register(db, &h, mc_time_now_ms(), &gen, &err) < 0) {
+		ctl_store_put(c->api->store, db);
+		return reply_err(c, &err);
+	}
+	ctl_store_put(c->api->store, db);
+	ctl_notify_bump();
+	mc_log(MC_LOG_INFO, "host registered", "host=%s zone=%s vcpus=%u "
+	    "mem_mib=%llu disk_gib=%llu accel=%s why=%s", h.name, h.zone,
+	    h.vcpus, (unsigned long long)h.mem_mib,
+	    (unsigned long long)h.disk_gib, h.accel, h.accel_why);
+	if (asprintf(&body, "{\"generation\":%" PRIu64 "}\n", gen) < 0)
+		body = NULL;
+	reply(c, 200, body);
+}
+
+/* An unsigned query parameter, def when absent; -1 when malformed. */
+static int
+query_u64(const struct call *c, const char *key, uint64_t def, uint64_t max,
+    uint64_t *ret)
+{
+	const char		*s = ctl_query_get(&c->q, key);
+	char			*end;
+	unsigned long long	 v;
+
+	if (s == NULL) {
+		*ret = def;
+		return 0;
+	}
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end != '\0' || errno != 0 || v > max)
+		return -1;
+	*ret = v;
+	return 0;
+}
+
+/*
+ * Long-poll: answer when the host's generation passes "after", or when
+ * "wait" seconds are up, whichever comes first.
+ */
+static void
+on_desired(struct call *c)
+{
+	struct mc_proto_desired	 d;
+	struct mc_err		 err = { 0 };
+	uint64_t		 after, wait_s, gen = 0, seen;
+	int64_t			 deadline, left;
+	sqlite3			*db;
+
+	if (query_u64(c, "after", 0, INT64_MAX, &after) < 0 ||
+	    query_u64(c, "wait", 0, CTL_AGENTS_WAIT_MAX_S, &wait_s) < 0)
+		return reply_error(c, 400, "InvalidParameterValue",
+		    "after and wait must be numbers (wait at most 60)");
+	deadline = mc_time_now_ms() + (int64_t)wait_s * 1000;
+	if ((db = db_get(c)) == NULL)
+		return;
+	for (;;) {
+		seen = ctl_notify_seen();
+		if (ctl_hosts_generation(db, c->seg, &gen, &err) < 0)
+			break;
+		left = deadline - mc_time_now_ms();
+		if (gen == 0 || gen > after || left <= 0)
+			break;
+		(void)ctl_notify_wait(seen, left < 1000 ? left : 1000);
+	}
+	if (err.code == MC_EC_NONE && gen == 0) {
+		ctl_store_put(c->api->store, db);
+		return reply_error(c, 404, "UnknownHost",
+		    "this host has not registered");
+	}
+	if (err.code != MC_EC_NONE || ctl_hosts_desired(db, c->seg,
+	    (unsigned)c->api->conf->stop_timeout_s, &d, &err) < 0) {
+		ctl_store_put(c->api->store, db);
+		return reply_err(c, &err);
+	}
+	ctl_store_put(c->api->store, db);
+	reply(c, 200, mc_proto_desired_json(&d));
+	mc_proto_desired_clear(&d);
+}
+
+static void
+on_report(struct call *c)
+{
+	struct mc_proto_report	 r;
+	struct mc_err		 err = { 0 };
+	sqlite3			*db;
+
+	if (mc_proto_report_parse(c->req->body != NULL ? c->req->body : "",
+	    c->req->body_len, &r, &err) < 0)
+		return reply_err(c, &err);
+	if ((db = db_get(c)) == NULL) {
+		mc_proto_report_clear(&r);
+		return;
+	}
+	if (ctl_hosts_touch(db, c->seg, mc_time_now_ms(), &err) == 0) {
+		ctl_store_put(c->api->store, db);
+		mc_proto_report_clear(&r);
+		return reply_error(c, 404, "UnknownHost",
+		    "this host has not registered");
+	}
+	if (ctl_hosts_report(db, c->seg, &r, mc_time_now_ms(), &err) < 0) {
+		ctl_store_put(c->api->store, db);
+		mc_proto_report_clear(&r);
+		return reply_err(c, &err);
+	}
+	ctl_store_put(c->api->store, db);
+	mc_proto_report_clear(&r);
+	reply(c, 200, strdup("{}\n"));
+}
+
+/* Is id an image id (any kind)? */
+static bool
+image_id_ok(const char *id)
+{
+	return mc_id_check(MC_ID_IMAGE, id, NULL) == 0 ||
+	    mc_id_check(MC_ID_KERNEL, id, NULL) == 0 ||
+	    mc_id_check(MC_ID_RAMDISK, id, NULL) == 0;
+}
+
+/* "bytes=N-" gives N; anything else (or none) is the whole file. */
+static uint64_t
+range_start(const struct call *c)
+{
+	const char		*r = ctl_http_header(c->req, "Range");
+	char			*end;
+	unsigned long long	 v;
+
+	if (r == NULL || strncmp(r, "bytes=", 6) != 0 || r[6] < '0' ||
+	    r[6] > '9')
+		return 0;
+	errno = 0;
+	v = strtoull(r + 6, &end, 10);
+	if (errno != 0 || strcmp(end, "-") != 0)
+		return 0;
+	return v;
+}
+
+static void
+on_image(struct call *c)
+{
+	MC_AUTOCLOSE int fd = -1;
+	struct mc_err	 err = { 0 };
+	struct stat	 sb;
+	char		 path[4096];
+	int64_t		 ok = 0;
+	uint64_t	 from;
+	sqlite3		*db;
+	int		 found;
+
+	if (!image_id_ok(c->seg))
+		return reply_error(c, 404, "NotFound", "no such image");
+	if ((db = db_get(c)) == NULL)
+		return;
+	found = ctl_sql_int(db, &ok, &err, "SELECT 1 FROM images WHERE id = ? "
+	    "AND state = 'available'", "s", c->seg);
+	ctl_store_put(c->api->store, db);
+	if (found < 0)
+		return reply_err(c, &err);
+	if (found == 0 || ami_store_path(c->api->conf->state_dir, c->seg, path,
+	    sizeof(path), &err) < 0 ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &sb) < 0)
+		return reply_error(c, 404, "NotFound", "no such image");
+	from = range_start(c);
+	if (from > (uint64_t)sb.st_size)
+		return reply_error(c, 416, "InvalidRange", "range past the end");
+	c->resp->status = from > 0 ? 206 : 200;
+	c->resp->content_type = "application/octet-stream";
+	c->resp->fd_offset = from;
+	c->resp->fd_len = (uint64_t)sb.st_size - from;
+	ctl_http_resp_header(c->resp, "Accept-Ranges", "bytes");
+	if (from > 0)
+		ctl_http_resp_header(c->resp, "Content-Range",
+		    "bytes %" PRIu64 "-%" PRIu64 "/%" PRIu64, from,
+		    (uint64_t)sb.st_size - 1, (uint64_t)sb.st_size);
+	c->resp->fd = mc_steal_fd(&fd);
+}
+
+/*
+ * PUT the console tail or the explain text of an instance, which must
+ * be placed on the host named in ?host=.
+ */
+static void
+put_instance_text(struct call *c, const char *column, size_t max)
+{
+	struct mc_err	 err = { 0 };
+	const char	*host = ctl_query_get(&c->q, "host");
+	const char	*body = c->req->body != NULL ? c->req->body : "";
+	size_t		 len = c->req->body_len;
+	char		 sql[160];
+	sqlite3		*db;
+	int		 n;
+
+	if (mc_id_check(MC_ID_INSTANCE, c->seg, NULL) < 0 || host == NULL)
+		return reply_error(c, 400, "InvalidParameterValue",
+		    "an instance id and ?host= are needed");
+	/* Keep the end: a console's newest lines are what users want. */
+	if (len > max) {
+		body += len - max;
+		len = max;
+	}
+	if ((db = db_get(c)) == NULL)
+		return;
+	(void)snprintf(sql, sizeof(sql), "UPDATE instances SET %s = ?, "
+	    "%s_ms = ? WHERE id = ? AND host = ?", column, column);
+	n = ctl_sql_run(db, &err, sql, "biss", body, len, mc_time_now_ms(),
+	    c->seg, host);
+	ctl_store_put(c->api->store, db);
+	if (n < 0)
+		return reply_err(c, &err);
+	if (n == 0)
+		return reply_error(c, 404, "NotFound",
+		    "no such instance on this host");
+	reply(c, 204, NULL);
+}
+
+static void
+on_console(struct call *c)
+{
+	put_instance_text(c, "console", CTL_CONSOLE_MAX);
+}
+
+static void
+on_explain(struct call *c)
+{
+	put_instance_text(c, "explain", CTL_EXPLAIN_MAX);
+}
+
+static const struct {
+	const char	*method;
+	const char	*pattern;	/* one '*' segment at most */
+	void		(*fn)(struct call *);
+	bool		 auth;
+} routes[] = {
+	{ "GET", "/v1/health", on_health, false },
+	{ "POST", "/v1/hosts/register", on_register, true },
+	{ "GET", "/v1/hosts/*/desired", on_desired, true },
+	{ "POST", "/v1/hosts/*/report", on_report, true },
+	{ "GET", "/v1/images/*", on_image, true },
+	{ "PUT", "/v1/instances/*/console", on_console, true },
+	{ "PUT", "/v1/instances/*/explain", on_explain, true },
+};
+
+/* Match path against pattern, capturing the '*' segment into seg. */
+static bool
+match(const char *pattern, const char *path, char *seg, size_t segsz)
+{
+	const char	*star = strchr(pattern, '*');
+	size_t		 pre, n;
+
+	if (star == NULL)
+		return strcmp(pattern, path) == 0;
+	pre = (size_t)(star - pattern);
+	if (strncmp(pattern, path, pre) != 0)
+		return false;
+	path += pre;
+	n = strcspn(path, "/");
+	if (n == 0 || n >= segsz || strcmp(path + n, star + 1) != 0)
+		return false;
+	memcpy(seg, path, n);
+	seg[n] = '\0';
+	/* Segments name hosts and ids: nothing else may pass. */
+	return strspn(seg, "abcdefghijklmnopqrstuvwxyz0123456789-.") == n;
+}
 
 void
 ctl_agents_serve(void *arg, const struct ctl_http_req *req,
     struct ctl_http_resp *resp)
 {
-	int n;
+	struct call	c;
+	struct mc_err	err = { 0 };
+	size_t		i;
 
-	(void)arg;
-	resp->content_type = JSON;
-	if (strcmp(req->method, "GET") == 0 &&
-	    strcmp(req->path, "/v1/health") == 0) {
-		resp->status = 200;
-		n = asprintf(&resp->body, "{\"status\":\"ok\","
-		    "\"schema\":%d}\n", ctl_store_schema_latest());
-	} else {
-		resp->status = 404;
-		n = asprintf(&resp->body, "{\"error\":\"NotFound\","
-		    "\"message\":\"no such agent API path\"}\n");
-	}
-	if (n < 0) {
-		resp->body = NULL;
-		resp->status = 500;
-		n = 0;
-	}
-	resp->body_len = (size_t)n;
-	mc_log(MC_LOG_DEBUG, "agent api request", "peer=%s method=%s path=%s "
-	    "status=%d", req->peer, req->method, req->path, resp->status);
+	memset(&c, 0, sizeof(c));
+	c.api = arg;
+	c.req = req;
+	c.resp = resp;
+	ctl_query_init(&c.q);
+	for (i = 0; i < MC_NELEMS(routes); i++)
+		if (strcmp(routes[i].method, req->method) == 0 &&
+		    match(routes[i].pattern, req->path, c.seg, sizeof(c.seg)))
+			break;
+	if (i == MC_NELEMS(routes))
+		reply_error(&c, 404, "NotFound", "no such agent API path");
+	else if (routes[i].auth && !authorized(&c))
+		reply_error(&c, 401, "AuthFailure", "a valid cluster token is "
+		    "needed (Authorization: Bearer ...)");
+	else if (req->too_large)
+		reply_error(&c, 413, "TooLarge", "the body is too large");
+	else if (ctl_query_add(&c.q, req->query, strlen(req->query), &err) < 0 ||
+	    ctl_query_finish(&c.q, &err) < 0)
+		reply_err(&c, &err);
+	else
+		routes[i].fn(&c);
+	ctl_query_clear(&c.q);
 }

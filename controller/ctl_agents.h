@@ -1,8 +1,10 @@
 /*
- * ctl_agents: the agents' API, a separate listener from the EC2 API.
- * JSON over HTTP.  For now it answers GET /v1/health, so that operators
- * and tests can see the listener; registration and the desired-state
- * long-poll arrive with the agent (TODO(#3)).
+ * ctl_agents: the agents' API, JSON over HTTP on its own listener.  Every
+ * call but the health check carries the cluster token
+ * ("Authorization: Bearer ...").  An agent registers its host, long-polls
+ * the desired state of its instances, reports their actual state, and
+ * downloads images (with Range, to resume); it also uploads each
+ * instance's console tail and, for `minicloud explain`, what it wired.
  */
 #ifndef CTL_AGENTS_H
 #define CTL_AGENTS_H
@@ -10,7 +12,11 @@
 struct ctl_http_req;
 struct ctl_http_resp;
 
-/* ctl_http handler of the agents' listener; arg is unused. */
+#define CTL_AGENTS_WAIT_MAX_S	60	/* longest long-poll */
+#define CTL_CONSOLE_MAX		(64 * 1024)	/* console bytes kept */
+#define CTL_EXPLAIN_MAX		(512 * 1024)
+
+/* ctl_http handler of the agents' listener; arg is the struct ctl_api. */
 void	ctl_agents_serve(void *arg, const struct ctl_http_req *req,
 	    struct ctl_http_resp *resp);
 

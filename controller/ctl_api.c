@@ -214,7 +214,8 @@ log_call(const struct call *c, int status, const struct mc_err *err,
 		    action, status, (long long)ms);
 		return;
 	}
-	mc_log(status >= 500 ? MC_LOG_ERROR : MC_LOG_INFO, "api request",
+	mc_log(err->code == MC_EC_INTERNAL_ERROR ? MC_LOG_ERROR : MC_LOG_INFO,
+	    "api request",
 	    "peer=%s account=%s action=%s status=%d ms=%lld code=%s "
 	    "detail=%s errno=%d", c->hreq->peer, account, action, status,
 	    (long long)ms, mc_err_name(err->code), err->msg, err->sys_errno);

@@ -15,6 +15,7 @@
 #include "ctl_params.h"
 
 struct ctl_conf;
+struct ctl_importer;
 struct ctl_http_req;
 struct ctl_http_resp;
 struct ctl_itypes;
@@ -34,6 +35,7 @@ struct ctl_api {
 	struct ctl_store	*store;
 	struct ctl_rate		*rate;
 	const struct ctl_itypes	*itypes;
+	struct ctl_importer	*importer;	/* wakes on RegisterImage */
 };
 
 /* One authenticated request, as an action sees it. */

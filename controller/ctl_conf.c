@@ -3,6 +3,7 @@
  * that mean something to the controller (region, zones, types).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 #include "mc_cleanup.h"
 #include "mc_err.h"
+#include "mc_fs.h"
 #include "mc_log.h"
 #include "ctl_conf.h"
 #include "ctl_itypes.h"
@@ -60,6 +62,15 @@ check_url(const char *v, struct mc_err *err)
 }
 
 static int
+check_placement(const char *v, struct mc_err *err)
+{
+	if (strcmp(v, "spread") != 0 && strcmp(v, "pack") != 0)
+		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE,
+		    "'%.64s' is not spread or pack", v);
+	return 0;
+}
+
+static int
 check_level(const char *v, struct mc_err *err)
 {
 	enum mc_log_level l;
@@ -106,12 +117,41 @@ static const struct mc_conf_setting settings[] = {
 	    "hold", OFF(max_elastic_ips), 0, 1000000, NULL },
 	{ "log-level", MC_CONF_STR, "info", "debug, info, warn or error",
 	    OFF(log_level), 0, 0, check_level },
+	{ "cluster-token-file", MC_CONF_STR, "", "file holding the token "
+	    "agents must present (the same in every agent's config; empty: "
+	    "no agent is accepted)", OFF(cluster_token_file), 0, 0, NULL },
+	{ "host-timeout", MC_CONF_INT, "30", "seconds without a report after "
+	    "which a host is down", OFF(host_timeout_s), 5, 86400, NULL },
+	{ "stop-timeout", MC_CONF_INT, "60", "seconds a guest has to shut "
+	    "down on ACPI before it is stopped hard", OFF(stop_timeout_s), 0,
+	    3600, NULL },
+	{ "cpu-overcommit", MC_CONF_INT, "400", "vCPUs placed per host CPU, "
+	    "in percent", OFF(cpu_overcommit), 1, 100000, NULL },
+	{ "mem-overcommit", MC_CONF_INT, "100", "memory placed per MiB of a "
+	    "host's memory, in percent", OFF(mem_overcommit), 1, 10000, NULL },
+	{ "disk-overcommit", MC_CONF_INT, "100", "root disk placed per GiB of "
+	    "a host's disk, in percent", OFF(disk_overcommit), 1, 100000,
+	    NULL },
+	{ "placement", MC_CONF_STR, "spread", "spread instances over hosts, "
+	    "or pack them", OFF(placement), 0, 0, check_placement },
+	{ "terminated-retention", MC_CONF_INT, "3600", "seconds terminated "
+	    "instances stay visible", OFF(terminated_retention_s), 0, 604800,
+	    NULL },
+	{ "max-image-mib", MC_CONF_INT, "65536", "largest image file "
+	    "accepted", OFF(max_image_mib), 1, 16777216, NULL },
+	{ "image-timeout", MC_CONF_INT, "3600", "seconds an image download "
+	    "(RegisterImage from a URL) may take", OFF(image_timeout_s), 10,
+	    86400, NULL },
 };
 
 /* Settings whose defaults derive from others. */
 static int
 conf_derive(struct ctl_conf *c, struct mc_err *err)
 {
+	if (c->cluster_token_file[0] != '\0' &&
+	    mc_fs_read_token(c->cluster_token_file, c->cluster_token,
+	    sizeof(c->cluster_token), err) < 0)
+		return -1;
 	char	*zone, addr[80];
 
 	if (c->zones.n == 0) {

@@ -10,12 +10,14 @@
 #include <stdio.h>
 
 #include "mc_conf.h"
+#include "mc_fs.h"
 #include "ctl_itypes.h"
 
 struct mc_err;
 
 #define CTL_CONF_DEFAULT_PATH	"/etc/minicloud/controller.conf"
 #define CTL_REGION_MAX		32
+#define CTL_TOKEN_MAX		MC_FS_TOKEN_MAX
 
 struct ctl_conf {
 	char		*state_dir;
@@ -33,8 +35,19 @@ struct ctl_conf {
 	long long	 max_instances;		/* per account */
 	long long	 max_elastic_ips;	/* per account */
 	char		*log_level;
+	char		*cluster_token_file;	/* "" : agents refused */
+	long long	 host_timeout_s;
+	long long	 stop_timeout_s;
+	long long	 cpu_overcommit;	/* percent */
+	long long	 mem_overcommit;
+	long long	 disk_overcommit;
+	char		*placement;		/* spread, pack */
+	long long	 terminated_retention_s;
+	long long	 max_image_mib;
+	long long	 image_timeout_s;
 	/* Derived from the settings above by ctl_conf_load. */
 	struct ctl_itypes itypes;		/* built-ins + instance_types */
+	char		 cluster_token[CTL_TOKEN_MAX + 2];
 };
 
 /*

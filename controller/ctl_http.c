@@ -124,6 +124,7 @@ respond(struct ctl_http *h, struct MHD_Connection *con, struct call *c,
 
 	memset(&req, 0, sizeof(req));
 	memset(&resp, 0, sizeof(resp));
+	resp.fd = -1;
 	(void)MHD_get_connection_values(con, MHD_HEADER_KIND, collect_header,
 	    c);
 	peer_name(con, peer, sizeof(peer));
@@ -142,12 +143,22 @@ respond(struct ctl_http *h, struct MHD_Connection *con, struct call *c,
 	req.peer = peer;
 	h->handle(h->arg, &req, &resp);
 
-	r = MHD_create_response_from_buffer(resp.body_len, resp.body,
-	    MHD_RESPMEM_MUST_FREE);
-	if (r == NULL) {
+	if (resp.fd >= 0) {
 		free(resp.body);
-		return MHD_NO;
+		/* MHD owns the fd from here, even when this fails. */
+		r = MHD_create_response_from_fd_at_offset64(resp.fd_len,
+		    resp.fd, resp.fd_offset);
+	} else {
+		r = MHD_create_response_from_buffer(resp.body_len, resp.body,
+		    MHD_RESPMEM_MUST_FREE);
+		if (r == NULL)
+			free(resp.body);
 	}
+	if (r == NULL)
+		return MHD_NO;
+	for (int i = 0; i < resp.n_headers; i++)
+		(void)MHD_add_response_header(r, resp.headers[i].name,
+		    resp.headers[i].value);
 	if (resp.content_type != NULL)
 		(void)MHD_add_response_header(r, "Content-Type",
 		    resp.content_type);
@@ -287,11 +298,13 @@ ctl_http_start(const struct ctl_http_opts *opts,
 		return -1;
 	}
 	h->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+	    (opts->thread_per_conn ? MHD_USE_THREAD_PER_CONNECTION |
+	    MHD_USE_POLL : MHD_USE_EPOLL) | MHD_USE_ERROR_LOG, 0, NULL, NULL,
 	    on_request, h,
 	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h,
 	    MHD_OPTION_LISTEN_SOCKET, h->fd,
-	    MHD_OPTION_THREAD_POOL_SIZE, opts->threads,
+	    MHD_OPTION_THREAD_POOL_SIZE,
+	    opts->thread_per_conn ? 0u : opts->threads,
 	    MHD_OPTION_CONNECTION_LIMIT, opts->conn_limit,
 	    MHD_OPTION_CONNECTION_TIMEOUT, opts->timeout_s,
 	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, h,
@@ -305,6 +318,22 @@ ctl_http_start(const struct ctl_http_opts *opts,
 	}
 	*ret = h;
 	return 0;
+}
+
+void
+ctl_http_resp_header(struct ctl_http_resp *resp, const char *name,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	if (resp->n_headers >= CTL_HTTP_RESP_HEADERS)
+		return;	/* our bug; a missing header shows in tests */
+	resp->headers[resp->n_headers].name = name;
+	va_start(ap, fmt);
+	(void)vsnprintf(resp->headers[resp->n_headers].value,
+	    sizeof(resp->headers[0].value), fmt, ap);
+	va_end(ap);
+	resp->n_headers++;
 }
 
 const char *

@@ -37,14 +37,28 @@ struct ctl_http_req {
 	const char			*peer;	/* client address */
 };
 
+#define CTL_HTTP_RESP_HEADERS	4	/* extra response headers */
+
 /* What the handler answers. */
 struct ctl_http_resp {
 	int		 status;
 	const char	*content_type;	/* a static string */
 	char		*body;		/* malloc'd; ctl_http frees it */
 	size_t		 body_len;
+	/* Or a file: fd >= 0 sends fd_len bytes from fd_offset, and closes. */
+	int		 fd;
+	uint64_t	 fd_offset, fd_len;
 	char		 request_id[64]; /* sent as x-amzn-RequestId if set */
+	struct {
+		const char	*name;	/* static */
+		char		 value[128];
+	}		 headers[CTL_HTTP_RESP_HEADERS];
+	int		 n_headers;
 };
+
+/* Add header name (static) with a formatted value to resp. */
+void	ctl_http_resp_header(struct ctl_http_resp *resp, const char *name,
+	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 struct ctl_http_opts {
 	struct mc_addr	addr;
@@ -52,6 +66,8 @@ struct ctl_http_opts {
 	unsigned	threads;
 	unsigned	conn_limit;	/* open connections */
 	unsigned	timeout_s;	/* idle connection timeout */
+	/* One thread per connection, for handlers that block (long polls). */
+	bool		thread_per_conn;
 };
 
 /*

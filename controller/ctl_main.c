@@ -17,13 +17,17 @@
 #include "ctl_agents.h"
 #include "ctl_api.h"
 #include "ctl_conf.h"
+#include "ctl_house.h"
 #include "ctl_http.h"
+#include "ctl_images.h"
 #include "ctl_rate.h"
 #include "ctl_store.h"
+#include "mc_time.h"
 
 #define PROG		"minicloud-controller"
 #define CONN_LIMIT	1024
 #define IDLE_S		60
+#define AGENT_BODY_MAX	(1024 * 1024)	/* a report, a console tail */
 
 /* Everything main owns; torn down in reverse by controller_stop. */
 struct controller {
@@ -33,6 +37,7 @@ struct controller {
 	struct ctl_api		 api;
 	struct ctl_http		*api_http;
 	struct ctl_http		*agent_http;
+	struct ctl_importer	*importer;
 };
 
 static int
@@ -48,9 +53,13 @@ start_listeners(struct controller *c, struct mc_err *err)
 	o.timeout_s = IDLE_S;
 	if (ctl_http_start(&o, ctl_api_serve, &c->api, &c->api_http, err) < 0)
 		return -1;
+	/* Long polls block: one thread per agent connection. */
 	o.addr = c->conf.agent_listen;
-	o.threads = 2;
-	return ctl_http_start(&o, ctl_agents_serve, NULL, &c->agent_http, err);
+	o.body_limit = AGENT_BODY_MAX;
+	o.thread_per_conn = true;
+	o.timeout_s = IDLE_S + 30;	/* longer than a long poll */
+	return ctl_http_start(&o, ctl_agents_serve, &c->api, &c->agent_http,
+	    err);
 }
 
 static int
@@ -71,6 +80,9 @@ controller_start(struct controller *c, struct mc_err *err)
 	c->api.store = c->store;
 	c->api.rate = c->rate;
 	c->api.itypes = &c->conf.itypes;
+	if (ctl_importer_start(&c->conf, &c->importer, err) < 0)
+		return -1;
+	c->api.importer = c->importer;
 	return start_listeners(c, err);
 }
 
@@ -79,6 +91,7 @@ controller_stop(struct controller *c)
 {
 	ctl_http_free(c->agent_http);
 	ctl_http_free(c->api_http);
+	ctl_importer_stop(c->importer);
 	ctl_rate_free(c->rate);
 	ctl_store_free(c->store);
 	ctl_conf_clear(&c->conf);
@@ -101,14 +114,15 @@ log_started(const struct controller *c)
 }
 
 /*
- * The main loop: for now it only waits for a signal.  Signals are
- * blocked in every thread and taken here with sigtimedwait, so no code
- * runs in a signal handler.
+ * The main loop: housekeeping once a second until SIGTERM or SIGINT.
+ * Signals are blocked in every thread and taken here with sigtimedwait,
+ * so no code runs in a signal handler.
  */
 static void
-main_loop(const sigset_t *stop)
+main_loop(struct controller *c, const sigset_t *stop)
 {
 	struct timespec	tick = { 1, 0 };
+	struct mc_err	err;
 	int		sig;
 
 	for (;;) {
@@ -117,6 +131,11 @@ main_loop(const sigset_t *stop)
 			mc_log(MC_LOG_INFO, "stopping", "signal=%d", sig);
 			return;
 		}
+		err = (struct mc_err){ 0 };
+		if (ctl_house_tick(c->store, &c->conf, mc_time_now_ms(),
+		    &err) < 0)
+			mc_log(MC_LOG_WARN, "housekeeping failed, retrying",
+			    "detail=%s", err.msg);
 	}
 }
 
@@ -154,7 +173,7 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	log_started(&c);
-	main_loop(&stop);
+	main_loop(&c, &stop);
 	controller_stop(&c);
 	mc_log(MC_LOG_INFO, "controller stopped", NULL);
 	return 0;

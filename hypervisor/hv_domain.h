@@ -4,10 +4,18 @@
  * ACPI shutdown, hard stop, reboot, undefine; its state; the domains
  * minicloud made on this host.  Each call is one bounded libvirt call;
  * the agent's reconcile loop decides what to call and when.
+ *
+ * For every call: c and name are borrowed; name must be an instance id
+ * (else InvalidInstanceID.Malformed: no other domain is touched).  Each
+ * returns 0, or -1 with err set to InternalError and libvirt's message
+ * naming the domain ("domain i-...: cannot start it: ..."); libvirt's
+ * messages can name host paths, so they are for the log, not for EC2
+ * clients.  A missing domain is an error unless the call says not.
  */
 #ifndef HV_DOMAIN_H
 #define HV_DOMAIN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "hv_spec.h"
@@ -33,7 +41,11 @@ struct hv_domain_info {
 	enum hv_state	state;
 };
 
-/* Define (or redefine) the persistent domain for spec. */
+/*
+ * Define (or redefine) the persistent domain for spec (borrowed); also
+ * fails with hv_spec_check's errors, and where libvirt's schema or
+ * checks reject the XML.
+ */
 int	hv_domain_define(struct hv_conn *c, const struct hv_spec *spec,
 	    struct mc_err *err);
 
@@ -45,7 +57,10 @@ int	hv_domain_start(struct hv_conn *c, const char *name,
 int	hv_domain_shutdown(struct hv_conn *c, const char *name,
 	    struct mc_err *err);
 
-/* Stop it now (pull the plug).  A domain already off is not an error. */
+/*
+ * Stop it now (pull the plug).  A domain already off, or none, is not
+ * an error.
+ */
 int	hv_domain_destroy(struct hv_conn *c, const char *name,
 	    struct mc_err *err);
 
@@ -53,30 +68,35 @@ int	hv_domain_destroy(struct hv_conn *c, const char *name,
 int	hv_domain_reboot(struct hv_conn *c, const char *name, bool hard,
 	    struct mc_err *err);
 
-/* Remove the definition (the domain must be off).  None is not an error. */
+/*
+ * Remove the definition (the domain must be off: a running one is an
+ * error).  None is not an error.
+ */
 int	hv_domain_undefine(struct hv_conn *c, const char *name,
 	    struct mc_err *err);
 
-/* The domain's state; HV_STATE_NONE when it does not exist. */
+/* The domain's state into *ret; HV_STATE_NONE when it does not exist. */
 int	hv_domain_state(struct hv_conn *c, const char *name,
 	    enum hv_state *ret, struct mc_err *err);
 
 /*
  * The live (or defined) XML of domain name, for `minicloud explain`.
- * *ret_xml is a new string the caller frees.
+ * *ret_xml is a new string the caller frees with free().
  */
 int	hv_domain_xml(struct hv_conn *c, const char *name, char **ret_xml,
 	    struct mc_err *err);
 
 /*
  * Every domain on the connection that carries minicloud's metadata
- * (others are left alone).  *ret is a new array the caller frees (NULL
- * when none), *ret_n its length.
+ * (others are left alone; one that vanishes meanwhile is skipped).  *ret
+ * is a new array the caller frees (NULL when none), *ret_n its length.
+ * A domain with our namespace but unreadable metadata is an error (from
+ * hv_xml_parse_meta), not skipped: it needs a human.
  */
 int	hv_domain_list(struct hv_conn *c, struct hv_domain_info **ret,
 	    size_t *ret_n, struct mc_err *err);
 
-/* "running", "shutoff", ... */
+/* "running", "shutoff", ... (a static string; "?" out of range). */
 const char	*hv_state_name(enum hv_state s);
 
 #endif /* HV_DOMAIN_H */

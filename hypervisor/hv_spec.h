@@ -8,6 +8,8 @@
 #include <limits.h>
 #include <stdbool.h>
 
+struct mc_err;
+
 #define HV_ID_MAX	32	/* "i-" + 17 hex, and other EC2 ids */
 #define HV_UUID_LEN	36	/* "ec2e1916-9099-7caf-fd21-012345abcdef" */
 #define HV_TYPE_MAX	64	/* instance type name */
@@ -30,5 +32,20 @@ struct hv_spec {
 	char		initrd_path[PATH_MAX];
 	char		cmdline[HV_CMDLINE_MAX];
 };
+
+#define HV_VCPUS_MAX	256
+#define HV_MEM_MIB_MIN	64
+#define HV_MEM_MIB_MAX	4194304		/* 4 TiB */
+
+/*
+ * Check spec (borrowed) before anything is made from it: ids shaped like
+ * EC2's (instance, ami-, r-, a 12-digit account), uuid "ec2..." in UUID
+ * form, an instance type name, 1..HV_VCPUS_MAX vCPUs, HV_MEM_MIB_MIN..
+ * HV_MEM_MIB_MAX MiB, absolute UTF-8 paths without control characters,
+ * initrd and cmdline only with a kernel.  Returns 0, or -1 with err set
+ * (InvalidParameterValue) naming the first bad field; paths are not
+ * echoed in the message.
+ */
+int	hv_spec_check(const struct hv_spec *spec, struct mc_err *err);
 
 #endif /* HV_SPEC_H */

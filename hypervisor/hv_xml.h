@@ -28,22 +28,27 @@ struct hv_meta {
  * chassis asset tag = instance id (how EC2 tells a guest who it is),
  * domain type kvm or qemu, ACPI, and on_poweroff destroy.  Every value
  * is escaped.  On success *ret_xml is a new string the caller frees.
- * Returns 0, or -1 with err set (a spec field that is empty or invalid).
+ * Returns 0, or -1 with err set (hv_spec_check's errors; out of memory).
  */
 int	hv_xml_domain(const struct hv_spec *spec, char **ret_xml,
 	    struct mc_err *err);
 
 /*
  * The metadata element (the inner XML libvirt's virDomainSetMetadata
- * takes) for spec; *ret_xml is a new string the caller frees.
+ * takes) for spec; *ret_xml is a new string the caller frees.  Returns
+ * 0, or -1 with err set (hv_spec_check's errors; out of memory).
  */
 int	hv_xml_metadata(const struct hv_spec *spec, char **ret_xml,
 	    struct mc_err *err);
 
 /*
- * Read minicloud's ids from a whole domain XML (borrowed).  Returns 1
- * and fills *ret when the domain carries our metadata, 0 when it does
- * not (a domain minicloud did not make), -1 with err set on bad XML.
+ * Read minicloud's ids from a whole domain XML (borrowed), as
+ * virDomainGetXMLDesc returns it.  Our element is found by its namespace
+ * URI, whatever prefix libvirt gave it (virDomainGetMetadata's answer
+ * will not do: libvirt strips the namespace from it).  Returns 1 and
+ * fills *ret when the domain carries our metadata, 0 when it does not (a
+ * domain minicloud did not make; *ret untouched), -1 with err set on bad
+ * XML or when our element holds no well-formed instance id.
  */
 int	hv_xml_parse_meta(const char *domain_xml, struct hv_meta *ret,
 	    struct mc_err *err);
@@ -51,8 +56,9 @@ int	hv_xml_parse_meta(const char *domain_xml, struct hv_meta *ret,
 /*
  * The SMBIOS/domain UUID for an instance: "ec2" followed by hex digits
  * derived from the instance id (SHA-256), in UUID form, so it is stable
- * for the instance's life.  buf holds HV_UUID_LEN + 1 bytes.
+ * for the instance's life.  buf holds HV_UUID_LEN + 1 bytes.  Returns 0,
+ * or -1 with err set when OpenSSL cannot digest (out of memory).
  */
-void	hv_uuid_for(const char *instance_id, char *buf);
+int	hv_uuid_for(const char *instance_id, char *buf, struct mc_err *err);
 
 #endif /* HV_XML_H */

@@ -40,6 +40,26 @@ static const struct {
 	[MC_EC_INVALID_AMI_ID_MALFORMED] = { "InvalidAMIID.Malformed",	400 },
 	[MC_EC_INVALID_VOLUME_ID_MALFORMED] =
 	    { "InvalidVolumeID.Malformed", 400 },
+	[MC_EC_INVALID_INSTANCE_ID_NOT_FOUND] =
+	    { "InvalidInstanceID.NotFound", 400 },
+	[MC_EC_INVALID_AMI_ID_NOT_FOUND] = { "InvalidAMIID.NotFound",	400 },
+	[MC_EC_INVALID_AMI_ID_UNAVAILABLE] =
+	    { "InvalidAMIID.Unavailable", 400 },
+	[MC_EC_INCORRECT_INSTANCE_STATE] = { "IncorrectInstanceState",	400 },
+	/* A capacity shortage is the cloud's state, not a client mistake,
+	 * but EC2 answers it with 500 and SDKs retry it: so do we. */
+	[MC_EC_INSUFFICIENT_INSTANCE_CAPACITY] =
+	    { "InsufficientInstanceCapacity", 500 },
+	[MC_EC_INSTANCE_LIMIT_EXCEEDED]	= { "InstanceLimitExceeded",	400 },
+	[MC_EC_IDEMPOTENT_PARAMETER_MISMATCH] =
+	    { "IdempotentParameterMismatch", 400 },
+	[MC_EC_OPERATION_NOT_PERMITTED]	= { "OperationNotPermitted",	400 },
+	[MC_EC_INVALID_ID]		= { "InvalidID",		400 },
+	[MC_EC_TAG_LIMIT_EXCEEDED]	= { "TagLimitExceeded",		400 },
+	[MC_EC_INVALID_AMI_NAME_DUPLICATE] =
+	    { "InvalidAMIName.Duplicate", 400 },
+	[MC_EC_INVALID_AMI_ATTRIBUTE_ITEM_VALUE] =
+	    { "InvalidAMIAttributeItemValue", 400 },
 };
 
 static int

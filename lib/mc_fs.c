@@ -42,3 +42,31 @@ mc_fs_mkdirs(const char *path, mode_t mode, struct mc_err *err)
 		    "cannot write to directory %s: %s", path, strerror(errno));
 	return 0;
 }
+
+int
+mc_fs_read_token(const char *path, char *buf, size_t bufsz,
+    struct mc_err *err)
+{
+	FILE	*f;
+	size_t	 n;
+
+	buf[0] = '\0';
+	if ((f = fopen(path, "re")) == NULL)
+		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE,
+		    "cannot read the token file %s: %s", path, strerror(errno));
+	if (fgets(buf, (int)bufsz, f) == NULL)
+		buf[0] = '\0';
+	fclose(f);
+	buf[strcspn(buf, "\r\n")] = '\0';
+	n = strlen(buf);
+	if (n < MC_FS_TOKEN_MIN || n > MC_FS_TOKEN_MAX ||
+	    strspn(buf, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789-_.+/=") != n) {
+		buf[0] = '\0';
+		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE,
+		    "the token file %s must hold one token of %d to %d "
+		    "letters, digits or -_.+/=", path, MC_FS_TOKEN_MIN,
+		    MC_FS_TOKEN_MAX);
+	}
+	return 0;
+}

@@ -6,6 +6,8 @@
 
 #include <sys/types.h>
 
+#include <stddef.h>
+
 struct mc_err;
 
 /*
@@ -14,5 +16,16 @@ struct mc_err;
  * 0, or -1 with err set to a message naming the path and the reason.
  */
 int	mc_fs_mkdirs(const char *path, mode_t mode, struct mc_err *err);
+
+#define MC_FS_TOKEN_MIN	16	/* characters of a secret token */
+#define MC_FS_TOKEN_MAX	128
+
+/*
+ * Read a secret token from the first line of file path into buf (at
+ * least MC_FS_TOKEN_MAX + 2 bytes): 16 to 128 of letters, digits and
+ * -_.+/=.  Returns 0, or -1 with err set naming the file.
+ */
+int	mc_fs_read_token(const char *path, char *buf, size_t bufsz,
+	    struct mc_err *err);
 
 #endif /* MC_FS_H */

@@ -25,6 +25,8 @@ static const struct {
 	[MC_ID_RESERVATION] = { "r-",	MC_EC_INVALID_PARAMETER_VALUE },
 	[MC_ID_IMAGE]	    = { "ami-",	MC_EC_INVALID_AMI_ID_MALFORMED },
 	[MC_ID_VOLUME]	    = { "vol-",	MC_EC_INVALID_VOLUME_ID_MALFORMED },
+	[MC_ID_KERNEL]	    = { "aki-",	MC_EC_INVALID_PARAMETER_VALUE },
+	[MC_ID_RAMDISK]	    = { "ari-",	MC_EC_INVALID_PARAMETER_VALUE },
 };
 
 int

@@ -15,6 +15,8 @@ enum mc_id_kind {
 	MC_ID_RESERVATION,	/* r-   */
 	MC_ID_IMAGE,		/* ami- */
 	MC_ID_VOLUME,		/* vol- */
+	MC_ID_KERNEL,		/* aki- */
+	MC_ID_RAMDISK,		/* ari- */
 	MC_ID__MAX
 };
 

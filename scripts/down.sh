@@ -1,28 +1,58 @@
 #!/bin/sh
-# Stop what `make up` started.  Safe to run when nothing is running.
+# Stop what `make up` started: every instance on this host (they show as
+# stopped, to be started again later), the agent, the controller.  State
+# stays in STATE_DIR.  Safe to run when nothing is running.
 set -eu
 
+TOP=$(cd "$(dirname "$0")/.." && pwd)
 STATE_DIR=${STATE_DIR:-/var/lib/minicloud}
-PIDFILE=$STATE_DIR/controller.pid
+BIN_DIR=${BIN_DIR:-$TOP/bin}
+ADMIN="$BIN_DIR/minicloud --state-dir $STATE_DIR"
 
-if [ ! -f "$PIDFILE" ]; then
-	echo "minicloud: not running"
-	exit 0
-fi
-pid=$(cat "$PIDFILE")
-if kill -TERM "$pid" 2>/dev/null; then
+running() {
+	[ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null
+}
+
+stop() {	# NAME PIDFILE
+	if ! running "$2"; then
+		rm -f "$2"
+		return 0
+	fi
+	pid=$(cat "$2")
+	kill -TERM "$pid"
 	i=0
 	while kill -0 "$pid" 2>/dev/null; do
 		i=$((i + 1))
-		if [ $i -gt 100 ]; then
-			echo "minicloud: controller $pid ignores SIGTERM; killing it"
+		if [ $i -gt 150 ]; then
+			echo "minicloud: $1 ignores SIGTERM; killing it"
 			kill -KILL "$pid" 2>/dev/null || true
 			break
 		fi
 		sleep 0.1
 	done
-	echo "minicloud: controller stopped"
-else
-	echo "minicloud: not running (stale pid file)"
+	rm -f "$2"
+	echo "minicloud: $1 stopped"
+}
+
+# The instances first, while the agent still runs to stop them.
+if running "$STATE_DIR/agent.pid" && running "$STATE_DIR/controller.pid"; then
+	for h in $($ADMIN host list | awk 'NR > 1 && $3 == "up" { print $1 }'); do
+		$ADMIN host stop-instances "$h"
+	done
+	i=0
+	while virsh -c qemu:///system list --name 2>/dev/null | grep -q '^i-'; do
+		i=$((i + 1))
+		[ $i -gt 300 ] && break
+		sleep 0.1
+	done
 fi
-rm -f "$PIDFILE"
+stop agent "$STATE_DIR/agent.pid"
+stop controller "$STATE_DIR/controller.pid"
+# Anything of ours still running (an agent that was already gone).
+for d in $(virsh -c qemu:///system list --name 2>/dev/null | grep '^i-' || true); do
+	if virsh -c qemu:///system metadata "$d" urn:minicloud:instance:1 \
+	    >/dev/null 2>&1; then
+		virsh -c qemu:///system destroy "$d" >/dev/null 2>&1 || true
+		echo "minicloud: instance $d stopped"
+	fi
+done

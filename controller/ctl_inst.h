@@ -1,0 +1,116 @@
+/*
+ * ctl_inst: instances in the store: the row, loading one or all of an
+ * account's, applying a lifecycle step, and writing an instance as EC2's
+ * XML.  The actions (ctl_instances_*.c) and the agents' API build on it.
+ */
+#ifndef CTL_INST_H
+#define CTL_INST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "mc_id.h"
+#include "mc_proto.h"
+#include "ctl_lifecycle.h"
+#include "ctl_tags.h"
+
+struct ctl_xml;
+struct mc_err;
+
+#define CTL_INST_REASON_MAX	255
+
+struct ctl_inst {
+	char			id[MC_ID_MAX];
+	char			account_id[16];
+	char			reservation_id[MC_ID_MAX];
+	int			launch_index;
+	char			image_id[MC_ID_MAX];
+	char			type[MC_PROTO_TYPE_MAX + 1];
+	unsigned		vcpus, mem_mib, disk_gib;
+	char			zone[MC_PROTO_ZONE_MAX + 1];
+	char			host[MC_PROTO_NAME_MAX + 1];	/* "" : none */
+	enum ctl_istate		state;
+	enum mc_proto_want	want;
+	bool			force_stop;
+	unsigned		reboot_seq;
+	char			actual[16];
+	int64_t			launch_ms, state_ms, running_ms, terminated_ms;
+	char			reason_code[64];
+	char			reason_msg[CTL_INST_REASON_MAX + 1];
+	char			transition[128];
+	char			key_name[256];
+	char			shutdown_behavior[16];	/* stop, terminate */
+	bool			no_terminate;
+	char			client_token[65];
+	struct ctl_tagkv	*tags;		/* owned; loaded on demand */
+	size_t			 n_tags;
+};
+
+/* The SELECT list that ctl_inst_row reads, and its FROM clause. */
+#define CTL_INST_SELECT \
+	"SELECT i.id, i.account_id, i.reservation_id, i.launch_index, " \
+	"i.image_id, i.instance_type, i.vcpus, i.mem_mib, i.disk_gib, " \
+	"i.zone, coalesce(i.host, ''), i.state, i.desired, i.force_stop, " \
+	"i.reboot_seq, i.actual, i.launch_ms, i.state_ms, i.running_ms, " \
+	"i.terminated_ms, i.reason_code, i.reason_msg, i.transition, " \
+	"i.key_name, i.shutdown_behavior, i.no_terminate, " \
+	"coalesce(r.client_token, '') " \
+	"FROM instances i JOIN reservations r ON r.id = i.reservation_id "
+
+/* Fill *ret from a row of CTL_INST_SELECT (tags are left empty). */
+void	ctl_inst_row(sqlite3_stmt *st, struct ctl_inst *ret);
+
+/*
+ * Load instance id of account (NULL: any account).  Returns 1 and fills
+ * *ret, 0 when there is none, -1 with err set.
+ */
+int	ctl_inst_get(sqlite3 *db, const char *account, const char *id,
+	    struct ctl_inst *ret, struct mc_err *err);
+
+/*
+ * Every instance of account (of one reservation when reservation is not
+ * NULL), by id, with their tags.  *ret is a new array the caller frees
+ * with ctl_inst_free_all.
+ */
+int	ctl_inst_list(sqlite3 *db, const char *account,
+	    const char *reservation, struct ctl_inst **ret, size_t *ret_n,
+	    struct mc_err *err);
+
+/* Free an array from ctl_inst_list (and each instance's tags). */
+void	ctl_inst_free_all(struct ctl_inst *v, size_t n);
+
+/*
+ * Check the ids (EC2 shape, else InvalidInstanceID.Malformed) and that
+ * each is an instance of account (else InvalidInstanceID.NotFound,
+ * naming all that are not).
+ */
+int	ctl_inst_check_ids(sqlite3 *db, const char *account,
+	    const char *const *ids, size_t n, struct mc_err *err);
+
+/*
+ * Apply lifecycle event ev to instance id inside the caller's
+ * transaction: update state, desired state, reboot sequence, reason and
+ * timestamps, and bump its host's generation when the agent must act.
+ * reason_code/msg (may be NULL) become the stateReason.  On success
+ * *ret_step says what happened (a refused step is not an error here:
+ * the caller decides).  Returns 0, or -1 with err set.
+ */
+int	ctl_inst_apply(sqlite3 *db, const struct ctl_inst *in,
+	    enum ctl_ievent ev, bool force, const char *reason_code,
+	    const char *reason_msg, int64_t now_ms, struct ctl_step *ret_step,
+	    struct mc_err *err);
+
+/* Bump host's desired-state generation (in the caller's transaction). */
+int	ctl_inst_bump_host(sqlite3 *db, const char *host, struct mc_err *err);
+
+/* Write one instance as an <item> of instancesSet. */
+void	ctl_inst_xml(struct ctl_xml *x, const struct ctl_inst *in);
+
+/* Write <instanceState><code/><name/></instanceState> named el. */
+void	ctl_inst_state_xml(struct ctl_xml *x, const char *el,
+	    enum ctl_istate s);
+
+#endif /* CTL_INST_H */

@@ -1,0 +1,149 @@
+/*
+ * ctl_sql: typed bindings and small helpers over SQLite.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mc_err.h"
+#include "ctl_sql.h"
+#include "ctl_store.h"
+
+static int
+bind_all(sqlite3_stmt *st, const char *types, va_list ap)
+{
+	const void	*p;
+	size_t		 n;
+	int		 i, rc = SQLITE_OK;
+
+	for (i = 1; rc == SQLITE_OK && *types != '\0'; types++, i++) {
+		switch (*types) {
+		case 's':
+			rc = sqlite3_bind_text(st, i, va_arg(ap, const char *),
+			    -1, SQLITE_TRANSIENT);
+			break;
+		case 'i':
+			rc = sqlite3_bind_int64(st, i, va_arg(ap, int64_t));
+			break;
+		case 'b':
+			p = va_arg(ap, const void *);
+			n = va_arg(ap, size_t);
+			rc = sqlite3_bind_blob64(st, i, p, n, SQLITE_TRANSIENT);
+			break;
+		case 'n':
+			rc = sqlite3_bind_null(st, i);
+			break;
+		default:
+			rc = SQLITE_MISUSE;
+		}
+	}
+	return rc;
+}
+
+static int
+vprepare(sqlite3 *db, sqlite3_stmt **ret, struct mc_err *err,
+    const char *sql, const char *types, va_list ap)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK ||
+	    bind_all(st, types, ap) != SQLITE_OK) {
+		ctl_store_err(db, "database query failed", err);
+		sqlite3_finalize(st);
+		return -1;
+	}
+	*ret = st;
+	return 0;
+}
+
+int
+ctl_sql_prepare(sqlite3 *db, sqlite3_stmt **ret, struct mc_err *err,
+    const char *sql, const char *types, ...)
+{
+	va_list	ap;
+	int	rc;
+
+	va_start(ap, types);
+	rc = vprepare(db, ret, err, sql, types, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+ctl_sql_run(sqlite3 *db, struct mc_err *err, const char *sql,
+    const char *types, ...)
+{
+	sqlite3_stmt	*st;
+	va_list		 ap;
+	int		 rc;
+
+	va_start(ap, types);
+	rc = vprepare(db, &st, err, sql, types, ap);
+	va_end(ap);
+	if (rc < 0)
+		return -1;
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+		return sqlite3_changes(db);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return -2;
+	return ctl_store_err(db, "database update failed", err);
+}
+
+int
+ctl_sql_int(sqlite3 *db, int64_t *ret, struct mc_err *err, const char *sql,
+    const char *types, ...)
+{
+	sqlite3_stmt	*st;
+	va_list		 ap;
+	int		 rc;
+
+	va_start(ap, types);
+	rc = vprepare(db, &st, err, sql, types, ap);
+	va_end(ap);
+	if (rc < 0)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*ret = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return ctl_store_err(db, "database query failed", err);
+}
+
+int
+ctl_sql_begin(sqlite3 *db, struct mc_err *err)
+{
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return ctl_store_err(db, "cannot lock the database", err);
+	return 0;
+}
+
+int
+ctl_sql_commit(sqlite3 *db, struct mc_err *err)
+{
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		ctl_store_err(db, "cannot commit", err);
+		ctl_sql_rollback(db);
+		return -1;
+	}
+	return 0;
+}
+
+void
+ctl_sql_rollback(sqlite3 *db)
+{
+	(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+void
+ctl_sql_text(sqlite3_stmt *st, int col, char *buf, size_t bufsz)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+
+	(void)snprintf(buf, bufsz, "%s", s != NULL ? (const char *)s : "");
+}

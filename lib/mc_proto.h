@@ -1,0 +1,137 @@
+/*
+ * mc_proto: the agents' protocol, JSON over HTTP between each
+ * minicloud-agent and the controller.  The agent registers its host,
+ * long-polls the desired state of its instances (a generation number
+ * says what it has seen), and reports the actual state of every
+ * instance it knows.  This module encodes and decodes the messages and
+ * checks every field: each side validates what the other sends.
+ */
+#ifndef MC_PROTO_H
+#define MC_PROTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct mc_err;
+
+#define MC_PROTO_ID_MAX		32	/* EC2 ids: "i-" + 17 hex ... */
+#define MC_PROTO_NAME_MAX	63	/* host names */
+#define MC_PROTO_ZONE_MAX	64
+#define MC_PROTO_TYPE_MAX	64	/* instance type names */
+#define MC_PROTO_WHY_MAX	255	/* one sentence */
+#define MC_PROTO_CMDLINE_MAX	1023
+#define MC_PROTO_SHA256		64
+#define MC_PROTO_MAX_INSTANCES	4096	/* per host, per message */
+#define MC_PROTO_MAX_BYTES	(8u * 1024 * 1024)	/* of one message */
+
+/* POST /v1/hosts/register: a host says what it is. */
+struct mc_proto_host {
+	char		name[MC_PROTO_NAME_MAX + 1];
+	char		zone[MC_PROTO_ZONE_MAX + 1];
+	unsigned	vcpus;
+	uint64_t	mem_mib;
+	uint64_t	disk_gib;
+	char		accel[8];			/* "kvm" or "tcg" */
+	char		accel_why[MC_PROTO_WHY_MAX + 1];
+	char		version[32];
+};
+
+/* An image file the agent must have: a machine image, kernel or ramdisk. */
+struct mc_proto_image {
+	char		id[MC_PROTO_ID_MAX + 1];	/* "" : none */
+	char		format[8];			/* "raw", "qcow2" */
+	char		sha256[MC_PROTO_SHA256 + 1];
+	uint64_t	size;
+};
+
+enum mc_proto_want {
+	MC_PROTO_WANT_RUNNING,
+	MC_PROTO_WANT_STOPPED,
+	MC_PROTO_WANT_TERMINATED,
+	MC_PROTO_WANT__MAX
+};
+
+/* One instance as the controller wants it on the host. */
+struct mc_proto_inst {
+	char			id[MC_PROTO_ID_MAX + 1];
+	char			account[MC_PROTO_ID_MAX + 1];
+	char			reservation[MC_PROTO_ID_MAX + 1];
+	char			type[MC_PROTO_TYPE_MAX + 1];
+	unsigned		vcpus;
+	unsigned		mem_mib;
+	uint64_t		root_bytes;	/* overlay size; 0: image's */
+	struct mc_proto_image	image;
+	struct mc_proto_image	kernel;		/* direct boot when set */
+	struct mc_proto_image	ramdisk;
+	char			cmdline[MC_PROTO_CMDLINE_MAX + 1];
+	enum mc_proto_want	want;
+	char			state[16];	/* EC2's: pending, running... */
+	bool			force;		/* stop without waiting */
+	unsigned		reboot_seq;	/* reboot when it grows */
+};
+
+/* GET /v1/hosts/NAME/desired: everything wanted on the host. */
+struct mc_proto_desired {
+	uint64_t		 generation;
+	unsigned		 stop_timeout_s;
+	struct mc_proto_inst	*v;		/* owned */
+	size_t			 n;
+};
+
+enum mc_proto_actual_state {
+	MC_PROTO_ACTUAL_NONE,		/* no domain, no files */
+	MC_PROTO_ACTUAL_PREPARING,	/* fetching the image, making disks */
+	MC_PROTO_ACTUAL_SHUTOFF,	/* defined, not running */
+	MC_PROTO_ACTUAL_RUNNING,
+	MC_PROTO_ACTUAL_STOPPING,	/* asked to shut down */
+	MC_PROTO_ACTUAL_FAILED,		/* cannot be made as wanted; see error */
+	MC_PROTO_ACTUAL__MAX
+};
+
+/* One instance as the agent finds it. */
+struct mc_proto_actual {
+	char				id[MC_PROTO_ID_MAX + 1];
+	enum mc_proto_actual_state	state;
+	unsigned			reboot_seq;	/* last one done */
+	char				error[MC_PROTO_WHY_MAX + 1];
+};
+
+/* POST /v1/hosts/NAME/report */
+struct mc_proto_report {
+	uint64_t		 generation;	/* of the desired state seen */
+	struct mc_proto_actual	*v;		/* owned */
+	size_t			 n;
+};
+
+/*
+ * Encoders: a new JSON string the caller frees, or NULL when out of
+ * memory.  Decoders: parse len bytes of json (borrowed) into *ret,
+ * checking every field; return 0, or -1 with err set
+ * (InvalidParameterValue with a message naming the field).  Messages
+ * with arrays are freed with their _clear function.
+ */
+char	*mc_proto_host_json(const struct mc_proto_host *h);
+int	mc_proto_host_parse(const char *json, size_t len,
+	    struct mc_proto_host *ret, struct mc_err *err);
+
+char	*mc_proto_desired_json(const struct mc_proto_desired *d);
+int	mc_proto_desired_parse(const char *json, size_t len,
+	    struct mc_proto_desired *ret, struct mc_err *err);
+void	mc_proto_desired_clear(struct mc_proto_desired *d);
+
+char	*mc_proto_report_json(const struct mc_proto_report *r);
+int	mc_proto_report_parse(const char *json, size_t len,
+	    struct mc_proto_report *ret, struct mc_err *err);
+void	mc_proto_report_clear(struct mc_proto_report *r);
+
+/* Names of the enums on the wire, and back (-1 when unknown). */
+const char	*mc_proto_want_name(enum mc_proto_want w);
+int		 mc_proto_want_parse(const char *s);
+const char	*mc_proto_actual_name(enum mc_proto_actual_state s);
+int		 mc_proto_actual_parse(const char *s);
+
+/* A host name: 1-63 of a-z 0-9 - . starting with a letter or digit. */
+bool	mc_proto_host_name_ok(const char *s);
+
+#endif /* MC_PROTO_H */
