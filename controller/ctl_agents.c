@@ -187,7 +187,8 @@ on_desired(struct call *c)
 		if (ctl_hosts_generation(db, c->seg, &gen, &err) < 0)
 			break;
 		left = deadline - mc_time_now_ms();
-		if (gen == 0 || gen > after || left <= 0)
+		if (gen == 0 || gen > after || left <= 0 ||
+		    ctl_notify_stopping())
 			break;
 		(void)ctl_notify_wait(seen, left < 1000 ? left : 1000);
 	}

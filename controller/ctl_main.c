@@ -20,6 +20,7 @@
 #include "ctl_house.h"
 #include "ctl_http.h"
 #include "ctl_images.h"
+#include "ctl_notify.h"
 #include "ctl_rate.h"
 #include "ctl_store.h"
 #include "mc_time.h"
@@ -89,6 +90,7 @@ controller_start(struct controller *c, struct mc_err *err)
 static void
 controller_stop(struct controller *c)
 {
+	ctl_notify_shutdown();	/* long polls answer now */
 	ctl_http_free(c->agent_http);
 	ctl_http_free(c->api_http);
 	ctl_importer_stop(c->importer);

@@ -11,6 +11,7 @@ static pthread_mutex_t	lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t	cond;
 static pthread_once_t	once = PTHREAD_ONCE_INIT;
 static uint64_t		counter;
+static bool		stopping;
 
 /* The condition waits on CLOCK_MONOTONIC: wall clock jumps do not matter. */
 static void
@@ -61,9 +62,30 @@ ctl_notify_wait(uint64_t seen, int64_t timeout_ms)
 		until.tv_nsec -= 1000000000L;
 	}
 	(void)pthread_mutex_lock(&lock);
-	while (counter == seen && rc != ETIMEDOUT)
+	while (counter == seen && !stopping && rc != ETIMEDOUT)
 		rc = pthread_cond_timedwait(&cond, &lock, &until);
 	moved = counter != seen;
 	(void)pthread_mutex_unlock(&lock);
 	return moved;
+}
+
+void
+ctl_notify_shutdown(void)
+{
+	(void)pthread_once(&once, init_cond);
+	(void)pthread_mutex_lock(&lock);
+	stopping = true;
+	(void)pthread_cond_broadcast(&cond);
+	(void)pthread_mutex_unlock(&lock);
+}
+
+bool
+ctl_notify_stopping(void)
+{
+	bool s;
+
+	(void)pthread_mutex_lock(&lock);
+	s = stopping;
+	(void)pthread_mutex_unlock(&lock);
+	return s;
 }

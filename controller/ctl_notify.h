@@ -18,8 +18,14 @@ uint64_t	ctl_notify_seen(void);
 
 /*
  * Wait until the counter moves past seen or timeout_ms passes.  Returns
- * true when it moved.
+ * true when it moved.  Returns at once after ctl_notify_shutdown.
  */
 bool	ctl_notify_wait(uint64_t seen, int64_t timeout_ms);
+
+/* The process is stopping: wake every waiter for good. */
+void	ctl_notify_shutdown(void);
+
+/* True after ctl_notify_shutdown: long polls should answer now. */
+bool	ctl_notify_stopping(void);
 
 #endif /* CTL_NOTIFY_H */

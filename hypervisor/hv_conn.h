@@ -24,26 +24,36 @@ struct hv_capacity {
 };
 
 /*
- * Set up libvirt's default event loop (once per process; before any
- * connection, so that domain events can be delivered).  Returns 0, or
- * -1 with err set.
+ * Set up libvirt's default event loop and a thread that runs it, and
+ * keep libvirt from printing errors to stderr.  Call it before opening
+ * any connection, so that events and keepalives are delivered; calling
+ * it again does nothing (and returns the first call's result).  Returns
+ * 0, or -1 with err set.
  */
 int	hv_init(struct mc_err *err);
 
 /*
- * Open uri ("qemu:///system", "qemu:///embed?root=...").  On success
- * *ret is a new connection the caller frees with hv_conn_free.  Returns
- * 0, or -1 with err set (libvirtd not running, permission...).
+ * Open uri ("qemu:///system", "qemu:///embed?root=...", borrowed).  On
+ * success *ret is a new connection the caller frees with hv_conn_free.
+ * Returns 0, or -1 with err set (no uri, libvirtd not running,
+ * permission...).
  */
 int	hv_conn_open(const char *uri, struct hv_conn **ret, struct mc_err *err);
 
 /* Close c (NULL is fine). */
 void	hv_conn_free(struct hv_conn *c);
 
-/* True while the connection to libvirt is alive. */
+/*
+ * True while the connection to libvirt is alive: libvirt has not closed
+ * it (libvirtd gone, keepalive unanswered) and says it is alive.  False
+ * for NULL.  Once false it stays false: open a new one.
+ */
 bool	hv_conn_alive(struct hv_conn *c);
 
-/* The host's CPUs and memory as libvirt sees them. */
+/*
+ * The host's CPUs and memory as libvirt sees them, into *ret.  Returns
+ * 0, or -1 with err set.
+ */
 int	hv_conn_capacity(struct hv_conn *c, struct hv_capacity *ret,
 	    struct mc_err *err);
 
@@ -60,7 +70,7 @@ int	hv_accel_choose(const char *choice, const char *cpuinfo_path,
 	    const char *kvm_path, enum hv_accel *ret, char *why, size_t whysz,
 	    struct mc_err *err);
 
-/* "kvm" or "tcg". */
+/* "kvm" or "tcg" (a static string; "?" out of range). */
 const char	*hv_accel_name(enum hv_accel a);
 
 /* The libvirt connection, for the other hv_ modules only. */

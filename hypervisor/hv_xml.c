@@ -1,0 +1,278 @@
+/*
+ * hv_xml: write an instance's libvirt domain XML from a checked spec.
+ * One function per section and per group of devices, walked from tables,
+ * so that a new device (NICs, volumes) is a new row.  Reading our
+ * metadata back is in hv_xml_parse.c.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "mc_buf.h"
+#include "mc_cleanup.h"
+#include "mc_err.h"
+#include "mc_hex.h"
+#include "hv_xml.h"
+
+#define XML_LIMIT	(64 * 1024)	/* far above any domain we write */
+#define META_PREFIX	"minicloud"
+
+typedef void	xml_section_fn(struct mc_buf *, const struct hv_spec *);
+
+/* Indexed by spec->kvm. */
+static const char *const domain_type[2] = { "qemu", "kvm" };
+
+static void
+x_indent(struct mc_buf *b, int depth)
+{
+	int i;
+
+	for (i = 0; i < depth; i++)
+		mc_buf_adds(b, "  ");
+}
+
+/* Text and attribute values alike: the spec has no control characters. */
+static void
+x_esc(struct mc_buf *b, const char *s)
+{
+	static const char	 chars[] = "&<>'\"";
+	static const char *const ents[] = {
+		"&amp;", "&lt;", "&gt;", "&apos;", "&quot;",
+	};
+	size_t			 n;
+
+	for (;;) {
+		n = strcspn(s, chars);
+		mc_buf_add(b, s, n);
+		s += n;
+		if (*s == '\0')
+			return;
+		mc_buf_adds(b, ents[strchr(chars, *s) - chars]);
+		s++;
+	}
+}
+
+/* A line of our own constant markup. */
+static void
+x_line(struct mc_buf *b, int depth, const char *markup)
+{
+	x_indent(b, depth);
+	mc_buf_adds(b, markup);
+	mc_buf_addc(b, '\n');
+}
+
+/* <tag attrs>text</tag>; attrs is constant markup ("" or " name='v'"). */
+static void
+x_elem(struct mc_buf *b, int depth, const char *tag, const char *attrs,
+    const char *text)
+{
+	x_indent(b, depth);
+	mc_buf_addf(b, "<%s%s>", tag, attrs);
+	x_esc(b, text);
+	mc_buf_addf(b, "</%s>\n", tag);
+}
+
+/* <tag attr='value'rest/>; rest is constant markup. */
+static void
+x_empty(struct mc_buf *b, int depth, const char *tag, const char *attr,
+    const char *value, const char *rest)
+{
+	x_indent(b, depth);
+	mc_buf_addf(b, "<%s %s='", tag, attr);
+	x_esc(b, value);
+	mc_buf_addf(b, "'%s/>\n", rest);
+}
+
+static void
+xml_meta_elem(struct mc_buf *b, int depth, const struct hv_spec *spec)
+{
+	x_line(b, depth, "<" META_PREFIX ":instance xmlns:" META_PREFIX "='"
+	    HV_XML_NS "'>");
+	x_elem(b, depth + 1, META_PREFIX ":id", "", spec->instance_id);
+	x_elem(b, depth + 1, META_PREFIX ":account", "", spec->account_id);
+	x_elem(b, depth + 1, META_PREFIX ":image", "", spec->image_id);
+	x_elem(b, depth + 1, META_PREFIX ":reservation", "",
+	    spec->reservation_id);
+	x_line(b, depth, "</" META_PREFIX ":instance>");
+}
+
+static void
+xml_head(struct mc_buf *b, const struct hv_spec *spec)
+{
+	x_elem(b, 1, "name", "", spec->instance_id);
+	x_elem(b, 1, "uuid", "", spec->uuid);
+	x_line(b, 1, "<metadata>");
+	xml_meta_elem(b, 2, spec);
+	x_line(b, 1, "</metadata>");
+	x_indent(b, 1);
+	mc_buf_addf(b, "<memory unit='MiB'>%u</memory>\n", spec->mem_mib);
+	x_indent(b, 1);
+	mc_buf_addf(b, "<vcpu>%u</vcpu>\n", spec->vcpus);
+}
+
+/*
+ * cloud-init takes the host for EC2 when the system uuid and serial are
+ * the same "ec2..." string; the chassis asset tag carries the instance
+ * id, as on EC2's Nitro hosts.
+ */
+static void
+xml_sysinfo(struct mc_buf *b, const struct hv_spec *spec)
+{
+	x_line(b, 1, "<sysinfo type='smbios'>");
+	x_line(b, 2, "<system>");
+	x_elem(b, 3, "entry", " name='manufacturer'", "minicloud");
+	x_elem(b, 3, "entry", " name='product'", spec->instance_type);
+	x_elem(b, 3, "entry", " name='serial'", spec->uuid);
+	x_elem(b, 3, "entry", " name='uuid'", spec->uuid);
+	x_line(b, 2, "</system>");
+	x_line(b, 2, "<chassis>");
+	x_elem(b, 3, "entry", " name='asset'", spec->instance_id);
+	x_line(b, 2, "</chassis>");
+	x_line(b, 1, "</sysinfo>");
+}
+
+static void
+xml_os(struct mc_buf *b, const struct hv_spec *spec)
+{
+	x_line(b, 1, "<os>");
+	x_line(b, 2, "<type arch='x86_64' machine='pc'>hvm</type>");
+	if (spec->kernel_path[0] == '\0') {
+		x_line(b, 2, "<boot dev='hd'/>");
+	} else {
+		x_elem(b, 2, "kernel", "", spec->kernel_path);
+		if (spec->initrd_path[0] != '\0')
+			x_elem(b, 2, "initrd", "", spec->initrd_path);
+		if (spec->cmdline[0] != '\0')
+			x_elem(b, 2, "cmdline", "", spec->cmdline);
+	}
+	x_line(b, 2, "<smbios mode='sysinfo'/>");
+	x_line(b, 1, "</os>");
+}
+
+static void
+xml_platform(struct mc_buf *b, const struct hv_spec *spec)
+{
+	x_line(b, 1, "<features>");
+	x_line(b, 2, "<acpi/>");
+	x_line(b, 2, "<apic/>");
+	x_line(b, 1, "</features>");
+	/* Under KVM the guest may use every host CPU feature: nothing
+	 * migrates.  TCG has no host CPU to pass through. */
+	if (spec->kvm)
+		x_line(b, 1, "<cpu mode='host-passthrough'/>");
+	x_line(b, 1, "<clock offset='utc'/>");
+	/* A guest that powers off is stopped: the agent decides what next. */
+	x_line(b, 1, "<on_poweroff>destroy</on_poweroff>");
+	x_line(b, 1, "<on_reboot>restart</on_reboot>");
+	x_line(b, 1, "<on_crash>destroy</on_crash>");
+}
+
+static void
+xml_disks(struct mc_buf *b, const struct hv_spec *spec)
+{
+	x_line(b, 2, "<disk type='file' device='disk'>");
+	x_line(b, 3, "<driver name='qemu' type='qcow2'/>");
+	x_empty(b, 3, "source", "file", spec->disk_path, "");
+	x_line(b, 3, "<target dev='vda' bus='virtio'/>");
+	x_line(b, 2, "</disk>");
+}
+
+/* Both name the same port: libvirt makes the console an alias of it. */
+static void
+xml_consoles(struct mc_buf *b, const struct hv_spec *spec)
+{
+	x_line(b, 2, "<serial type='file'>");
+	x_empty(b, 3, "source", "path", spec->console_path, " append='on'");
+	x_line(b, 3, "<target port='0'/>");
+	x_line(b, 2, "</serial>");
+	x_line(b, 2, "<console type='file'>");
+	x_empty(b, 3, "source", "path", spec->console_path, " append='on'");
+	x_line(b, 3, "<target type='serial' port='0'/>");
+	x_line(b, 2, "</console>");
+}
+
+static void
+xml_misc_devices(struct mc_buf *b, const struct hv_spec *spec)
+{
+	(void)spec;
+	/* Memory is what the instance type says: no balloon to shrink it. */
+	x_line(b, 2, "<memballoon model='none'/>");
+	/* libvirt adds a USB controller unless told; nothing plugs in. */
+	x_line(b, 2, "<controller type='usb' model='none'/>");
+	x_line(b, 2, "<rng model='virtio'>");
+	x_line(b, 3, "<backend model='random'>/dev/urandom</backend>");
+	x_line(b, 2, "</rng>");
+}
+
+static void
+xml_devices(struct mc_buf *b, const struct hv_spec *spec)
+{
+	static xml_section_fn *const groups[] = {
+		xml_disks, xml_consoles, xml_misc_devices,
+	};
+	size_t i;
+
+	x_line(b, 1, "<devices>");
+	for (i = 0; i < MC_NELEMS(groups); i++)
+		groups[i](b, spec);
+	x_line(b, 1, "</devices>");
+}
+
+int
+hv_xml_domain(const struct hv_spec *spec, char **ret_xml, struct mc_err *err)
+{
+	static xml_section_fn *const sections[] = {
+		xml_head, xml_sysinfo, xml_os, xml_platform, xml_devices,
+	};
+	struct mc_buf	 b;
+	char		*xml;
+	size_t		 i;
+
+	if (hv_spec_check(spec, err) < 0)
+		return -1;
+	mc_buf_init(&b, XML_LIMIT);
+	mc_buf_addf(&b, "<domain type='%s'>\n", domain_type[spec->kvm]);
+	for (i = 0; i < MC_NELEMS(sections); i++)
+		sections[i](&b, spec);
+	mc_buf_adds(&b, "</domain>\n");
+	if ((xml = mc_buf_steal(&b, NULL)) == NULL)
+		return mc_err_sys(err, ENOMEM, "out of memory for domain XML");
+	*ret_xml = xml;
+	return 0;
+}
+
+int
+hv_xml_metadata(const struct hv_spec *spec, char **ret_xml,
+    struct mc_err *err)
+{
+	struct mc_buf	 b;
+	char		*xml;
+
+	if (hv_spec_check(spec, err) < 0)
+		return -1;
+	mc_buf_init(&b, XML_LIMIT);
+	xml_meta_elem(&b, 0, spec);
+	if ((xml = mc_buf_steal(&b, NULL)) == NULL)
+		return mc_err_sys(err, ENOMEM, "out of memory for metadata XML");
+	*ret_xml = xml;
+	return 0;
+}
+
+int
+hv_uuid_for(const char *instance_id, char *buf, struct mc_err *err)
+{
+	unsigned char	md[EVP_MAX_MD_SIZE];
+	unsigned int	mdlen = 0;
+	char		hex[2 * EVP_MAX_MD_SIZE + 1];
+
+	if (EVP_Digest(instance_id, strlen(instance_id), md, &mdlen,
+	    EVP_sha256(), NULL) != 1 || mdlen < 16)
+		return mc_err_set(err, MC_EC_INTERNAL_ERROR,
+		    "cannot digest the instance id");
+	mc_hex_encode(md, 15, hex);	/* 30 digits; "ec2" + 29 are used */
+	(void)snprintf(buf, HV_UUID_LEN + 1, "ec2%.5s-%.4s-%.4s-%.4s-%.12s",
+	    hex, hex + 5, hex + 9, hex + 13, hex + 17);
+	return 0;
+}

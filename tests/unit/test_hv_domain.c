@@ -1,0 +1,525 @@
+/*
+ * Tests of hv_domain.  First its error paths and listing on libvirt's
+ * in-process test driver; then one real instance on qemu:///system: the
+ * test AMI on a qcow2 overlay boots under the host's accelerator, says
+ * its instance id (read from SMBIOS) on the serial console, powers off
+ * on ACPI, reboots, is destroyed and undefined, with events throughout.
+ */
+#include <sys/stat.h>
+
+#include <limits.h>
+#include <poll.h>
+#include <pwd.h>
+#include <time.h>
+
+#include <libvirt/libvirt.h>
+
+#include "mc_test.h"
+
+#include "mc_cleanup.h"
+#include "mc_err.h"
+#include "hv_conn.h"
+#include "hv_domain.h"
+#include "hv_events.h"
+#include "hv_xml.h"
+
+#define ID		"i-0f0f0f0f0f0f0f0f0"
+#define OTHER_ID	"i-0d0d0d0d0d0d0d0d0"
+#define AMI		"../../build/ami/minicloud-test.qcow2"
+#define DIR_PREFIX	"/tmp/mc-unit-hvdom-"
+#define UP_LINE		"minicloud-test-ami: instance " ID " up"
+#define BOOT_MS		60000
+#define STOP_MS		30000
+#define EVENT_MS	10000
+
+static void
+spec_fill(struct hv_spec *s, const char *id, const char *dir, bool kvm)
+{
+	struct mc_err err = { 0 };
+
+	memset(s, 0, sizeof(*s));
+	strcpy(s->instance_id, id);
+	strcpy(s->account_id, "000000000042");
+	strcpy(s->image_id, "ami-0000000000000c0de");
+	strcpy(s->reservation_id, "r-0f0f0f0f0f0f0f0f0");
+	strcpy(s->instance_type, "t3.micro");
+	assert_int_equal(hv_uuid_for(id, s->uuid, &err), 0);
+	s->vcpus = 1;
+	s->mem_mib = 256;
+	s->kvm = kvm;
+	(void)snprintf(s->disk_path, sizeof(s->disk_path), "%s/disk.qcow2",
+	    dir);
+	(void)snprintf(s->console_path, sizeof(s->console_path),
+	    "%s/console.log", dir);
+}
+
+static struct hv_conn *
+open_test_driver(void)
+{
+	struct hv_conn	*c = NULL;
+	struct mc_err	 err = { 0 };
+
+	assert_int_equal(hv_init(&err), 0);
+	assert_int_equal(hv_conn_open("test:///default", &c, &err), 0);
+	return c;
+}
+
+/* Names that are not instance ids never reach libvirt. */
+static void
+test_bad_names(void **state)
+{
+	static const char *const names[] = {
+		"test", "", "i-0F0F0F0F0F0F0F0F0", "i-0f0f0f0f0f0f0f0f0'", NULL,
+	};
+	struct hv_conn	*c = open_test_driver();
+	enum hv_state	 st = HV_STATE__MAX;
+	char		*xml = NULL;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < MC_NELEMS(names); i++) {
+		struct mc_err	err[7];
+		const char	*n = names[i];
+
+		memset(err, 0, sizeof(err));
+		assert_int_equal(hv_domain_start(c, n, &err[0]), -1);
+		assert_int_equal(hv_domain_shutdown(c, n, &err[1]), -1);
+		assert_int_equal(hv_domain_destroy(c, n, &err[2]), -1);
+		assert_int_equal(hv_domain_reboot(c, n, true, &err[3]), -1);
+		assert_int_equal(hv_domain_undefine(c, n, &err[4]), -1);
+		assert_int_equal(hv_domain_state(c, n, &st, &err[5]), -1);
+		assert_int_equal(hv_domain_xml(c, n, &xml, &err[6]), -1);
+		for (size_t k = 0; k < MC_NELEMS(err); k++)
+			assert_int_equal(err[k].code,
+			    MC_EC_INVALID_INSTANCE_ID_MALFORMED);
+	}
+	assert_int_equal(st, HV_STATE__MAX);
+	assert_null(xml);
+	hv_conn_free(c);
+}
+
+/* A missing domain: an error to act on, fine to stop or forget. */
+static void
+test_missing(void **state)
+{
+	struct hv_conn	*c = open_test_driver();
+	struct mc_err	 err = { 0 };
+	enum hv_state	 st = HV_STATE__MAX;
+	char		*xml = NULL;
+
+	(void)state;
+	assert_int_equal(hv_domain_start(c, ID, &err), -1);
+	assert_string_equal(err.msg, "domain " ID " does not exist");
+	assert_int_equal(hv_domain_shutdown(c, ID, NULL), -1);
+	assert_int_equal(hv_domain_reboot(c, ID, false, NULL), -1);
+	assert_int_equal(hv_domain_xml(c, ID, &xml, NULL), -1);
+	assert_null(xml);
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(hv_domain_destroy(c, ID, &err), 0);
+	assert_int_equal(hv_domain_undefine(c, ID, &err), 0);
+	assert_int_equal(hv_domain_state(c, ID, &st, &err), 0);
+	assert_int_equal(st, HV_STATE_NONE);
+	assert_int_equal(err.code, MC_EC_NONE);
+	hv_conn_free(c);
+}
+
+static void
+test_define_list(void **state)
+{
+	struct hv_conn		*c = open_test_driver();
+	struct hv_spec		 spec;
+	struct mc_err		 err = { 0 };
+	MC_AUTOFREE struct hv_domain_info *list = NULL;
+	MC_AUTOFREE char	*xml = NULL;
+	size_t			 n = 99;
+	enum hv_state		 st;
+
+	(void)state;
+	/* The test driver's own domain "test" is not ours. */
+	assert_int_equal(hv_domain_list(c, &list, &n, &err), 0);
+	assert_null(list);
+	assert_int_equal(n, 0);
+	spec_fill(&spec, ID, "/nonexistent", false);
+	spec.vcpus = 0;
+	assert_int_equal(hv_domain_define(c, &spec, &err), -1);
+	assert_int_equal(err.code, MC_EC_INVALID_PARAMETER_VALUE);
+	memset(&err, 0, sizeof(err));
+	spec.vcpus = 1;
+	assert_int_equal(hv_domain_define(c, &spec, &err), 0);
+	assert_int_equal(hv_domain_define(c, &spec, &err), 0);	/* again */
+	assert_int_equal(hv_domain_start(c, ID, &err), 0);
+	assert_int_equal(hv_domain_list(c, &list, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(list[0].meta.instance_id, ID);
+	assert_string_equal(list[0].meta.account_id, "000000000042");
+	assert_string_equal(list[0].meta.image_id, "ami-0000000000000c0de");
+	assert_string_equal(list[0].meta.reservation_id, "r-0f0f0f0f0f0f0f0f0");
+	assert_int_equal(list[0].state, HV_STATE_RUNNING);
+	assert_int_equal(hv_domain_xml(c, ID, &xml, &err), 0);
+	assert_non_null(strstr(xml, "<name>" ID "</name>"));
+	/* A running domain is not undefined behind its back. */
+	assert_int_equal(hv_domain_undefine(c, ID, &err), -1);
+	assert_string_equal(err.msg,
+	    "domain " ID ": cannot undefine it while it runs");
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(hv_domain_destroy(c, ID, &err), 0);
+	assert_int_equal(hv_domain_destroy(c, ID, &err), 0);	/* off: fine */
+	assert_int_equal(hv_domain_state(c, ID, &st, &err), 0);
+	assert_int_equal(st, HV_STATE_SHUTOFF);
+	assert_int_equal(hv_domain_undefine(c, ID, &err), 0);
+	hv_conn_free(c);
+}
+
+/* libvirt's refusals come back naming the domain. */
+static void
+test_libvirt_refuses(void **state)
+{
+	struct hv_conn	*c = open_test_driver();
+	struct hv_spec	 spec;
+	struct mc_err	 err = { 0 };
+
+	(void)state;
+	spec_fill(&spec, ID, "/nonexistent", false);
+	assert_int_equal(hv_domain_define(c, &spec, &err), 0);
+	/* Another name with the same UUID. */
+	strcpy(spec.instance_id, OTHER_ID);
+	assert_int_equal(hv_domain_define(c, &spec, &err), -1);
+	assert_int_equal(err.code, MC_EC_INTERNAL_ERROR);
+	assert_true(strncmp(err.msg, "domain " OTHER_ID ": cannot define it: ",
+	    strlen("domain " OTHER_ID ": cannot define it: ")) == 0);
+	assert_non_null(strstr(err.msg, "already"));
+	assert_int_equal(hv_domain_undefine(c, ID, NULL), 0);
+	hv_conn_free(c);
+}
+
+static void
+test_state_names(void **state)
+{
+	static const char *const want[HV_STATE__MAX] = {
+		"none", "shutoff", "running", "shutdown", "paused", "crashed",
+		"other",
+	};
+	int i;
+
+	(void)state;
+	for (i = 0; i < HV_STATE__MAX; i++)
+		assert_string_equal(hv_state_name((enum hv_state)i), want[i]);
+	assert_string_equal(hv_state_name(HV_STATE__MAX), "?");
+}
+
+/* ---- one real instance on qemu:///system ---- */
+
+struct real {
+	struct hv_conn		*c;
+	struct hv_events	*ev;
+	char			 ami[PATH_MAX];
+	struct stat		 ami_st;	/* its owner before the run */
+	char			 dir[64];
+	struct hv_spec		 spec;
+	char			 log[4096];	/* events seen, for failures */
+};
+
+static long
+now_ms(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+run(const char *cmd)
+{
+	if (system(cmd) != 0)
+		fail_msg("failed: %s", cmd);
+}
+
+/* An earlier run that was killed may have left its domain and dir. */
+static void
+remove_leftovers(struct hv_conn *c)
+{
+	MC_AUTOFREE char	*xml = NULL;
+	char			 dir[64];
+	const char		*p;
+
+	if (hv_domain_xml(c, ID, &xml, NULL) < 0)
+		return;
+	(void)hv_domain_destroy(c, ID, NULL);
+	(void)hv_domain_undefine(c, ID, NULL);
+	if ((p = strstr(xml, DIR_PREFIX)) != NULL &&
+	    strcspn(p + strlen(DIR_PREFIX), "/'\"") == 6) {
+		(void)snprintf(dir, sizeof(dir), "%.*s",
+		    (int)strlen(DIR_PREFIX) + 6, p);
+		mc_test_rmdir(dir);
+	}
+}
+
+static int
+real_setup(void **state)
+{
+	struct real		*r = calloc(1, sizeof(*r));
+	struct mc_err		 err = { 0 };
+	struct hv_capacity	 cap;
+	enum hv_accel		 accel;
+	char			 cmd[PATH_MAX * 2 + 128];
+
+	assert_non_null(r);
+	if (realpath(AMI, r->ami) == NULL || stat(r->ami, &r->ami_st) < 0)
+		fail_msg("no test AMI at %s: run scripts/build-test-ami.sh", AMI);
+	assert_int_equal(hv_init(&err), 0);
+	if (hv_conn_open("qemu:///system", &r->c, &err) < 0)
+		fail_msg("%s (start it: virtlogd -d; libvirtd -d)", err.msg);
+	assert_true(hv_conn_alive(r->c));
+	assert_int_equal(hv_conn_capacity(r->c, &cap, &err), 0);
+	assert_true(cap.vcpus > 0 && cap.mem_mib > 0);
+	remove_leftovers(r->c);
+	strcpy(r->dir, DIR_PREFIX "XXXXXX");
+	assert_non_null(mkdtemp(r->dir));
+	/* qemu runs as libvirt-qemu: it must reach the files inside. */
+	assert_int_equal(chmod(r->dir, 0755), 0);
+	assert_int_equal(hv_accel_choose("auto", "/proc/cpuinfo", "/dev/kvm",
+	    &accel, NULL, 0, &err), 0);
+	spec_fill(&r->spec, ID, r->dir, accel == HV_ACCEL_KVM);
+	(void)snprintf(cmd, sizeof(cmd), "qemu-img create -q -f qcow2 "
+	    "-F qcow2 -b '%s' '%s'", r->ami, r->spec.disk_path);
+	run(cmd);
+	assert_int_equal(hv_events_start(r->c, &r->ev, &err), 0);
+	*state = r;
+	return 0;
+}
+
+static int
+real_teardown(void **state)
+{
+	struct real *r = *state;
+
+	if (r == NULL)
+		return 0;
+	(void)hv_domain_destroy(r->c, ID, NULL);
+	(void)hv_domain_undefine(r->c, ID, NULL);
+	hv_events_free(r->ev);
+	hv_conn_free(r->c);
+	mc_test_rmdir(r->dir);
+	/*
+	 * libvirt hands backing files to libvirt-qemu too, but never gives
+	 * them back (they may be shared): leave the build's AMI as found.
+	 */
+	(void)chown(r->ami, r->ami_st.st_uid, r->ami_st.st_gid);
+	free(r);
+	return 0;
+}
+
+/* Wait for an event of type for ID; every event goes to r->log. */
+static void
+wait_event(struct real *r, int type, int timeout_ms)
+{
+	struct pollfd	pfd = { .fd = hv_events_fd(r->ev), .events = POLLIN };
+	struct hv_event	e;
+	long		end = now_ms() + timeout_ms;
+	size_t		len;
+
+	while (now_ms() < end) {
+		if (poll(&pfd, 1, (int)(end - now_ms())) != 1)
+			continue;
+		while (hv_events_drain(r->ev, &e, 1) == 1) {
+			len = strlen(r->log);
+			(void)snprintf(r->log + len, sizeof(r->log) - len,
+			    " %s:%d/%d:%s", e.name, e.type, e.detail,
+			    hv_state_name(e.state));
+			if (strcmp(e.name, ID) == 0 && e.type == type)
+				return;
+		}
+	}
+	fail_msg("no event %d within %d ms; saw:%s", type, timeout_ms, r->log);
+}
+
+static int
+count_up_lines(const char *path)
+{
+	MC_AUTOFREE char	*text = mc_test_read(path, NULL);
+	const char		*p = text;
+	int			 n = 0;
+
+	while (p != NULL && (p = strstr(p, UP_LINE)) != NULL) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
+/* Wait until the console shows the guest's line n times. */
+static void
+wait_up(struct real *r, int n, const char *what)
+{
+	long			 t0 = now_ms();
+	struct timespec		 pause = { 0, 200 * 1000 * 1000 };
+	MC_AUTOFREE char	*text = NULL;
+
+	while (now_ms() - t0 < BOOT_MS) {
+		if (count_up_lines(r->spec.console_path) >= n) {
+			printf("    %s: guest up after %.1f s\n", what,
+			    (double)(now_ms() - t0) / 1000);
+			return;
+		}
+		(void)nanosleep(&pause, NULL);
+	}
+	text = mc_test_read(r->spec.console_path, NULL);
+	fail_msg("%s: no \"%s\" #%d within %d s; console:\n%s", what, UP_LINE,
+	    n, BOOT_MS / 1000, text != NULL ? text : "(none)");
+}
+
+static void
+expect_state(struct real *r, enum hv_state want)
+{
+	struct mc_err	err = { 0 };
+	enum hv_state	st;
+
+	assert_int_equal(hv_domain_state(r->c, ID, &st, &err), 0);
+	if (st != want)
+		fail_msg("state %s, want %s", hv_state_name(st),
+		    hv_state_name(want));
+}
+
+static uid_t
+owner(const char *path)
+{
+	struct stat st;
+
+	assert_int_equal(stat(path, &st), 0);
+	return st.st_uid;
+}
+
+/* qemu runs as libvirt-qemu: libvirt must have handed it the files. */
+static void
+check_relabelled(struct real *r)
+{
+	struct passwd *pw = getpwnam("libvirt-qemu");
+
+	assert_non_null(pw);
+	printf("    owners while running: overlay %u, AMI %u, console %u "
+	    "(libvirt-qemu is %u)\n", (unsigned)owner(r->spec.disk_path),
+	    (unsigned)owner(r->ami), (unsigned)owner(r->spec.console_path),
+	    (unsigned)pw->pw_uid);
+	assert_int_equal(owner(r->spec.disk_path), pw->pw_uid);
+	/* The console is opened by libvirt and passed to qemu as an fd. */
+	assert_int_equal(owner(r->spec.console_path), getuid());
+}
+
+static void
+check_listed(struct real *r)
+{
+	MC_AUTOFREE struct hv_domain_info *list = NULL;
+	struct mc_err	err = { 0 };
+	size_t		n = 0, i;
+
+	assert_int_equal(hv_domain_list(r->c, &list, &n, &err), 0);
+	for (i = 0; i < n; i++)
+		if (strcmp(list[i].meta.instance_id, ID) == 0)
+			break;
+	if (i == n)
+		fail_msg("%s not in hv_domain_list", ID);
+	assert_string_equal(list[i].meta.account_id, r->spec.account_id);
+	assert_string_equal(list[i].meta.image_id, r->spec.image_id);
+	assert_string_equal(list[i].meta.reservation_id,
+	    r->spec.reservation_id);
+	assert_int_equal(list[i].state, HV_STATE_RUNNING);
+}
+
+static void
+boot_first(struct real *r)
+{
+	struct mc_err	err = { 0 };
+	long		t0 = now_ms();
+
+	assert_int_equal(hv_domain_define(r->c, &r->spec, &err), 0);
+	wait_event(r, VIR_DOMAIN_EVENT_DEFINED, EVENT_MS);
+	expect_state(r, HV_STATE_SHUTOFF);
+	if (hv_domain_start(r->c, ID, &err) < 0)
+		fail_msg("%s", err.msg);
+	printf("    define + start: %ld ms\n", now_ms() - t0);
+	wait_event(r, VIR_DOMAIN_EVENT_STARTED, EVENT_MS);
+	expect_state(r, HV_STATE_RUNNING);
+	check_listed(r);
+	check_relabelled(r);
+	/* The line carries the id the guest read from SMBIOS. */
+	wait_up(r, 1, "first boot");
+}
+
+static void
+power_cycle(struct real *r)
+{
+	struct mc_err	err = { 0 };
+	long		t0 = now_ms();
+
+	assert_int_equal(hv_domain_shutdown(r->c, ID, &err), 0);
+	wait_event(r, VIR_DOMAIN_EVENT_STOPPED, STOP_MS);
+	printf("    ACPI shutdown to SHUTOFF: %ld ms\n", now_ms() - t0);
+	expect_state(r, HV_STATE_SHUTOFF);
+	assert_int_equal(hv_domain_start(r->c, ID, &err), 0);
+	wait_event(r, VIR_DOMAIN_EVENT_STARTED, EVENT_MS);
+	wait_up(r, 2, "second start");
+	assert_int_equal(hv_domain_reboot(r->c, ID, false, &err), 0);
+	wait_up(r, 3, "ACPI reboot");
+	expect_state(r, HV_STATE_RUNNING);
+	assert_int_equal(hv_domain_reboot(r->c, ID, true, &err), 0);
+	wait_up(r, 4, "hard reset");
+	expect_state(r, HV_STATE_RUNNING);
+}
+
+static void
+take_down(struct real *r)
+{
+	struct mc_err	err = { 0 };
+	char		*xml = NULL;
+	struct hv_meta	m;
+
+	assert_int_equal(hv_domain_xml(r->c, ID, &xml, &err), 0);
+	assert_int_equal(hv_xml_parse_meta(xml, &m, &err), 1);
+	free(xml);
+	assert_int_equal(hv_domain_destroy(r->c, ID, &err), 0);
+	wait_event(r, VIR_DOMAIN_EVENT_STOPPED, EVENT_MS);
+	expect_state(r, HV_STATE_SHUTOFF);
+	/* Given back to root once qemu is gone. */
+	assert_int_equal(owner(r->spec.disk_path), getuid());
+	assert_int_equal(hv_domain_destroy(r->c, ID, &err), 0);
+	assert_int_equal(hv_domain_undefine(r->c, ID, &err), 0);
+	wait_event(r, VIR_DOMAIN_EVENT_UNDEFINED, EVENT_MS);
+	expect_state(r, HV_STATE_NONE);
+	assert_int_equal(hv_domain_undefine(r->c, ID, &err), 0);
+	printf("    events:%s\n", r->log);
+}
+
+static void
+test_real_instance(void **state)
+{
+	struct real	*r = *state;
+	long		 t0 = now_ms();
+
+	boot_first(r);
+	power_cycle(r);
+	take_down(r);
+	printf("    whole cycle: %.1f s\n", (double)(now_ms() - t0) / 1000);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest driver[] = {
+		cmocka_unit_test(test_bad_names),
+		cmocka_unit_test(test_missing),
+		cmocka_unit_test(test_define_list),
+		cmocka_unit_test(test_libvirt_refuses),
+		cmocka_unit_test(test_state_names),
+	};
+	const struct CMUnitTest real[] = {
+		cmocka_unit_test(test_real_instance),
+	};
+	int failed;
+
+	failed = cmocka_run_group_tests_name("test driver", driver, NULL,
+	    NULL);
+	failed += cmocka_run_group_tests_name("qemu:///system", real,
+	    real_setup, real_teardown);
+	return failed;
+}
