@@ -38,7 +38,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 HEADERS	:= $(wildcard lib/*.h ami/*.h hypervisor/*.h agent/*.h controller/*.h)
 
 .PHONY: all test test-deps test-unit test-e2e test-asan fuzz fuzz-smoke headers \
-	golden bench up down install deps clean
+	golden bench up down install deps clean ami
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -91,12 +91,20 @@ test-unit: $(UNIT_BIN)
 		echo "== $$t"; (cd tests/unit && ../../$$t); done
 
 test-e2e: $(PROGS)
-	MC_BIN_DIR=$(abspath $(BIN)) /usr/bin/python3 -m pytest -q tests/e2e
+	MC_BIN_DIR=$(abspath $(BIN)) MC_AMI=$(abspath $(AMI)) \
+		/usr/bin/python3 -m pytest -q tests/e2e
 
-# The whole suite: dependencies, build, headers, unit, fuzz smoke, e2e,
-# then unit and e2e again under the sanitizers.
+# The test and demo AMI, built from Debian packages (rebuilt only when
+# its sources or the packages change).
+AMI := build/ami/minicloud-test.qcow2
+ami:
+	sh scripts/build-test-ami.sh $(AMI)
+
+# The whole suite: dependencies, libvirt, build, headers, the test AMI,
+# unit, fuzz smoke, e2e, then unit and e2e again under the sanitizers.
 test: test-deps
-	$(MAKE) all headers
+	sh scripts/start-libvirt.sh
+	$(MAKE) all headers ami
 	$(MAKE) test-unit
 	$(MAKE) fuzz-smoke
 	$(MAKE) test-e2e
@@ -112,6 +120,7 @@ include tests/fuzz/fuzz.mk
 golden: $(UNIT_BIN)
 	cd tests/unit && MC_GOLDEN_WRITE=1 ../../$(B)/tests/test_ctl_sigv4
 	cd tests/unit && MC_GOLDEN_WRITE=1 ../../$(B)/tests/test_mc_conf
+	cd tests/unit && MC_GOLDEN_WRITE=1 ../../$(B)/tests/test_hv_xml
 
 include bench/bench.mk
 
@@ -121,10 +130,11 @@ bench: bench-api
 # libraries only exist once deps has run.
 up: deps
 	$(MAKE) all
-	STATE_DIR=$(STATE_DIR) BIN_DIR=$(abspath $(BIN)) scripts/up.sh
+	STATE_DIR=$(STATE_DIR) BIN_DIR=$(abspath $(BIN)) AMI=$(abspath $(AMI)) \
+		scripts/up.sh
 
 down:
-	STATE_DIR=$(STATE_DIR) scripts/down.sh
+	STATE_DIR=$(STATE_DIR) BIN_DIR=$(abspath $(BIN)) scripts/down.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/minicloud

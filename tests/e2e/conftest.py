@@ -49,11 +49,37 @@ def wait_port(port, proc, timeout=10.0):
     raise RuntimeError("controller did not listen on %d" % port)
 
 
+VIRSH = ["virsh", "-q", "-c", "qemu:///system"]
+
+
+def our_domains(under):
+    """Names of libvirt domains whose files lie under the directory under."""
+    out = subprocess.run(VIRSH + ["list", "--all", "--name"], capture_output=True,
+                         text=True).stdout.split()
+    names = []
+    for name in out:
+        if not name.startswith("i-"):
+            continue
+        xml = subprocess.run(VIRSH + ["dumpxml", name], capture_output=True,
+                             text=True).stdout
+        if under in xml:
+            names.append(name)
+    return names
+
+
+def remove_domains(under):
+    for name in our_domains(under):
+        subprocess.run(VIRSH + ["destroy", name], capture_output=True)
+        subprocess.run(VIRSH + ["undefine", name], capture_output=True)
+
+
 def remove_leftovers():
-    """Stop controllers and remove state dirs of an interrupted run."""
+    """Stop daemons, remove domains and state dirs of an interrupted run."""
     for d in glob.glob(os.path.join(tempfile.gettempdir(), TMP_PREFIX + "*")):
-        subprocess.run(["pkill", "-TERM", "-f", "minicloud-controller.*" + d],
-                       check=False)
+        for prog in ("minicloud-agent", "minicloud-controller"):
+            subprocess.run(["pkill", "-KILL", "-f", prog + ".*" + d], check=False)
+    remove_domains(os.path.join(tempfile.gettempdir(), TMP_PREFIX))
+    for d in glob.glob(os.path.join(tempfile.gettempdir(), TMP_PREFIX + "*")):
         shutil.rmtree(d, ignore_errors=True)
 
 
@@ -257,3 +283,137 @@ def signed(ctl, params, keys=None, mutate=None, **kw):
     if mutate is not None:
         body = mutate(body)
     return raw(ctl, body=body, headers=hdrs)
+
+
+AMI = os.environ.get("MC_AMI", os.path.join(ROOT, "build", "ami",
+                                            "minicloud-test.qcow2"))
+
+
+class Cloud(Controller):
+    """A controller and one agent (a real libvirt host), with the test AMI
+    imported as a public image."""
+
+    def __init__(self, extra_args=()):
+        super().__init__(["--cluster-token-file", "PLACEHOLDER",
+                          "--stop-timeout", "20", "--host-timeout", "10"]
+                         + list(extra_args))
+        # QEMU runs as another user: it must reach the agent's files.
+        os.chmod(self.dir, 0o711)
+        self.token = os.path.join(self.dir, "cluster.token")
+        with open(self.token, "w") as f:
+            f.write("e2e-" + os.urandom(16).hex() + "\n")
+        self.extra_args[1] = self.token
+        self.host = "e2e-" + os.path.basename(self.dir)[len(TMP_PREFIX):].lower()
+        self.host = "".join(c for c in self.host if c.isalnum() or c == "-")[:40]
+        self.agent_dir = os.path.join(self.dir, "agent")
+        self.agent_log_path = os.path.join(self.dir, "agent.log")
+        self.agent = None
+        self.image = None
+
+    def start_agent(self):
+        self.agent_log = open(self.agent_log_path, "ab")
+        self.agent = subprocess.Popen(
+            [os.path.join(BIN, "minicloud-agent"), "--config", "/dev/null",
+             "--controller", "http://127.0.0.1:%d" % self.agent_port,
+             "--host-name", self.host, "--zone", REGION + "a",
+             "--state-dir", self.agent_dir, "--cluster-token-file", self.token,
+             "--report-interval", "2", "--poll-wait", "20"],
+            stdout=self.agent_log, stderr=self.agent_log)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if self.agent.poll() is not None:
+                raise RuntimeError("agent exited: " + self.agent_log_text()[-2000:])
+            if " up " in self.admin("host", "list", check=False).stdout:
+                return self
+            time.sleep(0.2)
+        raise RuntimeError("agent did not register: " + self.agent_log_text()[-2000:])
+
+    def stop_agent(self, sig=signal.SIGTERM):
+        if self.agent is None:
+            return None
+        if self.agent.poll() is None:
+            self.agent.send_signal(sig)
+            try:
+                self.agent.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.agent.kill()
+                self.agent.wait()
+        self.agent_log.close()
+        rc, self.agent = self.agent.returncode, None
+        return rc
+
+    def agent_log_text(self):
+        with open(self.agent_log_path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+    def import_ami(self, name="e2e-demo"):
+        r = self.admin("image", "import", AMI, "--name", name, "--public",
+                       check=False)
+        assert r.returncode == 0, r.stderr
+        self.image = r.stdout.strip()
+        return self.image
+
+    def cleanup(self):
+        arc = self.stop_agent()
+        remove_domains(self.dir)
+        log = self.agent_log_text() if os.path.exists(self.agent_log_path) else ""
+        try:
+            super().cleanup()
+        finally:
+            assert arc in (None, 0), "agent exited with %s:\n%s" % (arc, log[-3000:])
+            assert "Sanitizer" not in log and "runtime error" not in log, log[-3000:]
+
+
+@pytest.fixture(scope="module")
+def cloud():
+    assert os.path.exists(AMI), "no test AMI at %s (make ami)" % AMI
+    c = Cloud()
+    try:
+        c.start()
+        c.start_agent()
+        c.import_ami()
+        yield c
+    finally:
+        c.cleanup()
+
+
+def wait_for(fn, timeout, what, step=0.5):
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        last = fn()
+        if last:
+            return last
+        time.sleep(step)
+    raise AssertionError("timed out after %ss waiting for %s (last: %r)"
+                         % (timeout, what, last))
+
+
+def state_of(ec2, iid):
+    r = ec2.describe_instances(InstanceIds=[iid])
+    return r["Reservations"][0]["Instances"][0]["State"]["Name"]
+
+
+def wait_state(ec2, iid, want, timeout=120):
+    return wait_for(lambda: state_of(ec2, iid) == want, timeout,
+                    "%s to be %s" % (iid, want))
+
+
+def console(ec2, iid):
+    return ec2.get_console_output(InstanceId=iid).get("Output", "") or ""
+
+
+def wait_console(ec2, iid, count=1, timeout=120):
+    """Wait until the guest printed its line `count` times (boots)."""
+    line = "minicloud-test-ami: instance %s up" % iid
+    return wait_for(lambda: console(ec2, iid).count(line) >= count, timeout,
+                    "boot %d of %s on the console" % (count, iid))
+
+
+def qemu_running(iid):
+    return subprocess.run(["pgrep", "-f", "guest=" + iid + ","],
+                          capture_output=True).returncode == 0
+
+
+def domain_exists(iid):
+    return subprocess.run(VIRSH + ["dominfo", iid], capture_output=True).returncode == 0
