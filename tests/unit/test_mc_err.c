@@ -76,6 +76,9 @@ test_mapper_table(void **state)
 		{ MC_EC_INVALID_INSTANCE_TYPE, "InvalidInstanceType", 400 },
 		{ MC_EC_INVALID_INSTANCE_ID_MALFORMED,
 		    "InvalidInstanceID.Malformed", 400 },
+		{ MC_EC_INSUFFICIENT_INSTANCE_CAPACITY,
+		    "InsufficientInstanceCapacity", 500 },
+		{ MC_EC_INCORRECT_INSTANCE_STATE, "IncorrectInstanceState", 400 },
 		{ MC_EC__MAX, "InternalError", 500 },
 	};
 	size_t	i;
@@ -88,8 +91,8 @@ test_mapper_table(void **state)
 		    cases[i].status);
 	}
 	/*
-	 * Every code has a row, and only the server's own failures and
-	 * throttling are 5xx: SDKs retry those.
+	 * Every code has a row, and only the server's own failures,
+	 * throttling and a lack of capacity are 5xx: SDKs retry those.
 	 */
 	for (c = MC_EC_NONE + 1; c < MC_EC__MAX; c++) {
 		int status = mc_err_http_status((enum mc_ec)c);
@@ -98,7 +101,8 @@ test_mapper_table(void **state)
 		assert_true(status >= 400 && status < 600);
 		if (status >= 500)
 			assert_true(c == MC_EC_INTERNAL_ERROR ||
-			    c == MC_EC_REQUEST_LIMIT_EXCEEDED);
+			    c == MC_EC_REQUEST_LIMIT_EXCEEDED ||
+			    c == MC_EC_INSUFFICIENT_INSTANCE_CAPACITY);
 	}
 }
 
