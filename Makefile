@@ -124,7 +124,7 @@ golden: $(UNIT_BIN)
 
 include bench/bench.mk
 
-bench: bench-api
+bench: bench-api bench-launch
 
 # The build runs in a sub-make: on a fresh machine pkg-config and the
 # libraries only exist once deps has run.
@@ -140,6 +140,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/minicloud
 	install -m 0755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 etc/controller.conf $(DESTDIR)$(PREFIX)/share/minicloud/controller.conf.example
+	install -m 0644 etc/agent.conf $(DESTDIR)$(PREFIX)/share/minicloud/agent.conf.example
 
 clean:
 	rm -rf build build-asan build-fuzz bin

@@ -103,7 +103,7 @@ agt_conf_load(struct agt_conf *conf, int argc, char *const argv[],
 			return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE,
 			    "host-name: this machine's name '%.64s' will not "
 			    "do; set host-name", host);
-		(void)snprintf(conf->name, sizeof(conf->name), "%s", host);
+		(void)snprintf(conf->name, sizeof(conf->name), "%.63s", host);
 	} else {
 		(void)snprintf(conf->name, sizeof(conf->name), "%s",
 		    conf->host_name);

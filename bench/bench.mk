@@ -15,3 +15,9 @@ bench-api: all $(BENCH_TRIVIAL)
 		bench/api/run.sh
 
 -include $(B)/bench/api/trivial_main.d
+
+.PHONY: bench-launch
+# bench/launch: RunInstances to running, and to the guest's first line,
+# against plain QEMU booting the same image.
+bench-launch: all ami
+	BIN_DIR=$(abspath $(BIN)) AMI=$(abspath $(AMI)) bench/launch/run.sh

@@ -43,9 +43,22 @@ def test_help_and_check_config(tmp):
     # The shipped example, with every setting uncommented, is valid.
     with open(os.path.join(ROOT, "etc", "controller.conf")) as f:
         example = f.read()
+    token = os.path.join(tmp, "token")
+    with open(token, "w") as f:
+        f.write("0123456789abcdef0123\n")
     with open(conf, "w") as f:
-        f.write(re.sub(r"(?m)^#([a-z])", r"\1", example))
+        f.write(re.sub(r"(?m)^#([a-z])", r"\1", example).replace(
+            "/etc/minicloud/cluster.token", token))
     r = run_ctl("--config", conf, "--check-config")
+    assert r.returncode == 0, r.stderr
+    # And the agent's.
+    with open(os.path.join(ROOT, "etc", "agent.conf")) as f:
+        example = f.read()
+    with open(conf, "w") as f:
+        f.write(re.sub(r"(?m)^#([a-z])", r"\1", example).replace(
+            "/etc/minicloud/cluster.token", token))
+    r = subprocess.run([os.path.join(BIN, "minicloud-agent"), "--config", conf,
+                        "--check-config"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
 
 

@@ -156,12 +156,21 @@ def test_launch_permissions(cloud):
 
 
 def test_describe_instances_paging_and_filters(cloud):
+    """Six launches of an image the host has not seen: one download; then
+    DescribeInstances pages and filters them."""
     ec2 = cloud.client()
-    r = ec2.run_instances(ImageId=cloud.image, InstanceType="t2.nano", MinCount=6,
+    shutil.copy(AMI, os.path.join(import_dir(cloud), "fresh.qcow2"))
+    image = ec2.register_image(Name="fresh", ImageLocation="fresh.qcow2")["ImageId"]
+    wait_image(ec2, image)
+    r = ec2.run_instances(ImageId=image, InstanceType="t2.nano", MinCount=6,
                           MaxCount=6, TagSpecifications=[{"ResourceType": "instance",
                           "Tags": [{"Key": "batch", "Value": "paging"}]}])
     ids = sorted(i["InstanceId"] for i in r["Instances"])
     try:
+        for iid in ids:
+            ec2.get_waiter("instance_running").wait(
+                InstanceIds=[iid], WaiterConfig={"Delay": 1, "MaxAttempts": 90})
+        assert cloud.agent_log_text().count('msg="image cached" image=%s ' % image) == 1
         f = [{"Name": "tag:batch", "Values": ["paging"]}]
         seen, token = [], None
         while True:
@@ -180,7 +189,7 @@ def test_describe_instances_paging_and_filters(cloud):
         by_type = ec2.describe_instances(Filters=f + [
             {"Name": "instance-type", "Values": ["t2.nano"]},
             {"Name": "availability-zone", "Values": [REGION + "a"]},
-            {"Name": "image-id", "Values": [cloud.image]}])
+            {"Name": "image-id", "Values": [image]}])
         assert len(by_type["Reservations"][0]["Instances"]) == 6
         assert ec2.describe_instances(Filters=f + [
             {"Name": "instance-state-code", "Values": ["80"]}])["Reservations"] == []
@@ -194,3 +203,4 @@ def test_describe_instances_paging_and_filters(cloud):
         for iid in ids:
             ec2.get_waiter("instance_terminated").wait(
                 InstanceIds=[iid], WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+        ec2.deregister_image(ImageId=image)
