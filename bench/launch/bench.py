@@ -74,6 +74,9 @@ def plain_qemu(image, work):
     """The same image, overlay and VM size, with QEMU alone."""
     overlay = os.path.join(work, "plain.qcow2")
     log = os.path.join(work, "plain.log")
+    for f in (overlay, log):
+        if os.path.exists(f):
+            os.unlink(f)
     subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", "-F", "qcow2",
                     "-b", image, overlay], check=True)
     t0 = time.time()
