@@ -11,15 +11,6 @@
 #include "agt_conf.h"
 
 static int
-check_url(const char *v, struct mc_err *err)
-{
-	if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
-		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE,
-		    "'%.64s' is not an http:// or https:// URL", v);
-	return 0;
-}
-
-static int
 check_name(const char *v, struct mc_err *err)
 {
 	if (v[0] != '\0' && !mc_proto_host_name_ok(v))
@@ -38,22 +29,11 @@ check_accel(const char *v, struct mc_err *err)
 	return 0;
 }
 
-static int
-check_level(const char *v, struct mc_err *err)
-{
-	enum mc_log_level l;
-
-	if (mc_log_level_parse(v, &l) < 0)
-		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE,
-		    "'%.64s' is not debug, info, warn or error", v);
-	return 0;
-}
-
 #define OFF(f)	offsetof(struct agt_conf, f)
 
 static const struct mc_conf_setting settings[] = {
 	{ "controller", MC_CONF_STR, "http://127.0.0.1:8774", "URL of the "
-	    "controller's agents' API", OFF(controller), 0, 0, check_url },
+	    "controller's agents' API", OFF(controller), 0, 0, mc_conf_check_url },
 	{ "host-name", MC_CONF_STR, "", "this host's name in the cloud "
 	    "(default: the machine's host name)", OFF(host_name), 0, 0,
 	    check_name },
@@ -75,7 +55,7 @@ static const struct mc_conf_setting settings[] = {
 	{ "poll-wait", MC_CONF_INT, "30", "seconds a desired-state poll may "
 	    "wait at the controller", OFF(poll_wait_s), 1, 60, NULL },
 	{ "log-level", MC_CONF_STR, "info", "debug, info, warn or error",
-	    OFF(log_level), 0, 0, check_level },
+	    OFF(log_level), 0, 0, mc_log_level_check },
 };
 
 int

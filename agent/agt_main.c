@@ -172,6 +172,31 @@ agent_stop(struct agent *g)
 		(void)close(g->sig_fd);
 }
 
+/*
+ * libvirtd went away (a restart, an upgrade): connect again, events
+ * too.  Until then rounds are skipped; the VMs keep running meanwhile.
+ */
+static void
+reconnect(struct agent *g)
+{
+	struct mc_err err = { 0 };
+
+	hv_events_free(g->events);
+	g->events = NULL;
+	hv_conn_free(g->a.hv);
+	g->a.hv = NULL;
+	if (hv_conn_open(g->conf.libvirt_uri, &g->a.hv, &err) < 0 ||
+	    hv_events_start(g->a.hv, &g->events, &err) < 0) {
+		mc_log(MC_LOG_WARN, "libvirt unreachable, retrying",
+		    "uri=%s detail=%s", g->conf.libvirt_uri, err.msg);
+		hv_conn_free(g->a.hv);
+		g->a.hv = NULL;
+		return;
+	}
+	mc_log(MC_LOG_INFO, "reconnected to libvirt", "uri=%s",
+	    g->conf.libvirt_uri);
+}
+
 /* Empty the wake pipe and log the domain events; true to stop. */
 static bool
 drain(struct agent *g, const struct pollfd *fds)
@@ -184,7 +209,8 @@ drain(struct agent *g, const struct pollfd *fds)
 		return true;
 	while (read(g->wake[0], buf, sizeof(buf)) > 0)
 		;
-	while ((n = hv_events_drain(g->events, ev, 64)) > 0)
+	while (g->events != NULL && (n = hv_events_drain(g->events, ev,
+	    64)) > 0)
 		for (i = 0; i < n; i++)
 			mc_log(MC_LOG_INFO, "domain event", "instance=%s "
 			    "state=%s type=%d detail=%d", ev[i].name,
@@ -199,10 +225,13 @@ main_loop(struct agent *g)
 	struct mc_proto_desired	 d;
 	struct pollfd		 fds[3] = {
 		{ g->sig_fd, POLLIN, 0 }, { g->wake[0], POLLIN, 0 },
-		{ hv_events_fd(g->events), POLLIN, 0 },
+		{ -1, POLLIN, 0 },
 	};
 
 	for (;;) {
+		if (g->a.hv == NULL || !hv_conn_alive(g->a.hv))
+			reconnect(g);
+		fds[2].fd = g->events != NULL ? hv_events_fd(g->events) : -1;
 		if (g->a.need_register)
 			register_host(g);
 		if (agt_poll_unknown_host(g->poll))
@@ -213,7 +242,8 @@ main_loop(struct agent *g)
 			g->a.desired = d;
 			g->a.have_desired = true;
 		}
-		agt_reconcile(&g->a, mc_time_now_ms());
+		if (g->a.hv != NULL)
+			agt_reconcile(&g->a, mc_time_now_ms());
 		if (poll(fds, 3, TICK_MS) < 0 && errno != EINTR)
 			return;
 		if (drain(g, fds))

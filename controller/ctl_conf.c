@@ -51,14 +51,11 @@ check_itype(const char *v, struct mc_err *err)
 	return ctl_itype_parse(v, &t, err);
 }
 
+/* The public URL may be empty: it is then derived from listen. */
 static int
 check_url(const char *v, struct mc_err *err)
 {
-	if (*v != '\0' && strncmp(v, "http://", 7) != 0 &&
-	    strncmp(v, "https://", 8) != 0)
-		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE,
-		    "'%.64s' is not an http:// or https:// URL", v);
-	return 0;
+	return *v == '\0' ? 0 : mc_conf_check_url(v, err);
 }
 
 static int
@@ -67,17 +64,6 @@ check_placement(const char *v, struct mc_err *err)
 	if (strcmp(v, "spread") != 0 && strcmp(v, "pack") != 0)
 		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE,
 		    "'%.64s' is not spread or pack", v);
-	return 0;
-}
-
-static int
-check_level(const char *v, struct mc_err *err)
-{
-	enum mc_log_level l;
-
-	if (mc_log_level_parse(v, &l) < 0)
-		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE,
-		    "'%.64s' is not debug, info, warn or error", v);
 	return 0;
 }
 
@@ -116,7 +102,7 @@ static const struct mc_conf_setting settings[] = {
 	{ "max-elastic-ips", MC_CONF_INT, "5", "Elastic IPs an account may "
 	    "hold", OFF(max_elastic_ips), 0, 1000000, NULL },
 	{ "log-level", MC_CONF_STR, "info", "debug, info, warn or error",
-	    OFF(log_level), 0, 0, check_level },
+	    OFF(log_level), 0, 0, mc_log_level_check },
 	{ "cluster-token-file", MC_CONF_STR, "", "file holding the token "
 	    "agents must present (the same in every agent's config; empty: "
 	    "no agent is accepted)", OFF(cluster_token_file), 0, 0, NULL },

@@ -46,15 +46,6 @@ launch_permission_xml(sqlite3 *db, const struct ctl_image *im,
 	    mc_err_set(err, MC_EC_INTERNAL_ERROR, "cannot read permissions");
 }
 
-/* <name><value>v</value></name> */
-static void
-value_xml(struct ctl_xml *out, const char *name, const char *v)
-{
-	ctl_xml_open(out, name);
-	ctl_xml_str(out, "value", v);
-	ctl_xml_close(out);
-}
-
 int
 ctl_images_describe_attr(const struct ctl_req *req, struct ctl_xml *out,
     struct mc_err *err)
@@ -77,13 +68,13 @@ ctl_images_describe_attr(const struct ctl_req *req, struct ctl_xml *out,
 	if (strcmp(attr, "launchPermission") == 0)
 		rc = launch_permission_xml(db, &im, out, err);
 	else if (strcmp(attr, "description") == 0)
-		value_xml(out, "description", im.description);
+		ctl_xml_value(out, "description", im.description);
 	else if (strcmp(attr, "kernel") == 0)
-		value_xml(out, "kernel", im.kernel_id);
+		ctl_xml_value(out, "kernel", im.kernel_id);
 	else if (strcmp(attr, "ramdisk") == 0)
-		value_xml(out, "ramdisk", im.ramdisk_id);
+		ctl_xml_value(out, "ramdisk", im.ramdisk_id);
 	else if (strcmp(attr, "bootMode") == 0)
-		value_xml(out, "bootMode", "legacy-bios");
+		ctl_xml_value(out, "bootMode", "legacy-bios");
 	else
 		rc = mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE,
 		    "Value (%.64s) for parameter attribute is invalid", attr);

@@ -264,14 +264,6 @@ out:
 	return rc;
 }
 
-static void
-value_xml(struct ctl_xml *out, const char *name, const char *v)
-{
-	ctl_xml_open(out, name);
-	ctl_xml_str(out, "value", v);
-	ctl_xml_close(out);
-}
-
 /* Write attribute attr of in; -1 with err set for an unknown one. */
 static int
 attr_xml(sqlite3 *db, const struct ctl_inst *in, const char *attr,
@@ -280,24 +272,24 @@ attr_xml(sqlite3 *db, const struct ctl_inst *in, const char *attr,
 	MC_AUTOFREE char *ud = NULL;
 
 	if (strcmp(attr, "instanceType") == 0)
-		value_xml(out, "instanceType", in->type);
+		ctl_xml_value(out, "instanceType", in->type);
 	else if (strcmp(attr, "disableApiTermination") == 0)
-		value_xml(out, "disableApiTermination",
+		ctl_xml_value(out, "disableApiTermination",
 		    in->no_terminate ? "true" : "false");
 	else if (strcmp(attr, "instanceInitiatedShutdownBehavior") == 0)
-		value_xml(out, "instanceInitiatedShutdownBehavior",
+		ctl_xml_value(out, "instanceInitiatedShutdownBehavior",
 		    in->shutdown_behavior);
 	else if (strcmp(attr, "rootDeviceName") == 0)
-		value_xml(out, "rootDeviceName", "/dev/xvda");
+		ctl_xml_value(out, "rootDeviceName", "/dev/xvda");
 	else if (strcmp(attr, "ebsOptimized") == 0)
-		value_xml(out, "ebsOptimized", "false");
+		ctl_xml_value(out, "ebsOptimized", "false");
 	else if (strcmp(attr, "userData") == 0) {
 		if ((ud = blob_b64(db, in->id, "user_data", NULL, err)) == NULL)
 			return -1;
 		if (ud[0] == '\0')
 			ctl_xml_empty(out, "userData");
 		else
-			value_xml(out, "userData", ud);
+			ctl_xml_value(out, "userData", ud);
 	} else
 		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE,
 		    "Value (%.64s) for parameter attribute is invalid", attr);

@@ -168,6 +168,14 @@ ctl_xml_time(struct ctl_xml *x, const char *name, int64_t ms)
 }
 
 void
+ctl_xml_value(struct ctl_xml *x, const char *name, const char *text)
+{
+	ctl_xml_open(x, name);
+	ctl_xml_str(x, "value", text);
+	ctl_xml_close(x);
+}
+
+void
 ctl_xml_empty(struct ctl_xml *x, const char *name)
 {
 	mc_buf_addc(&x->buf, '<');

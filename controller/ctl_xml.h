@@ -47,6 +47,8 @@ void	ctl_xml_int(struct ctl_xml *x, const char *name, long long v);
 void	ctl_xml_bool(struct ctl_xml *x, const char *name, bool v);
 /* <name>2026-11-22T13:00:00.000Z</name> for ms since the epoch. */
 void	ctl_xml_time(struct ctl_xml *x, const char *name, int64_t ms);
+/* <name><value>text</value></name>: EC2's attribute values. */
+void	ctl_xml_value(struct ctl_xml *x, const char *name, const char *text);
 /* <name/>: EC2 writes empty lists this way. */
 void	ctl_xml_empty(struct ctl_xml *x, const char *name);
 

@@ -75,6 +75,15 @@ mc_addr_parse(const char *s, struct mc_addr *ret_addr, struct mc_err *err)
 	return 0;
 }
 
+int
+mc_conf_check_url(const char *s, struct mc_err *err)
+{
+	if (strncmp(s, "http://", 7) != 0 && strncmp(s, "https://", 8) != 0)
+		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE,
+		    "'%.64s' is not an http:// or https:// URL", s);
+	return 0;
+}
+
 void
 mc_addr_format(const struct mc_addr *addr, char *buf, size_t bufsz)
 {

@@ -75,6 +75,9 @@ void	mc_conf_usage(const char *prog, const struct mc_conf_setting *tab,
 int	mc_addr_parse(const char *s, struct mc_addr *ret_addr,
 	    struct mc_err *err);
 
+/* A config-table check: s is an http:// or https:// URL. */
+int	mc_conf_check_url(const char *s, struct mc_err *err);
+
 /* Format addr as "IP:PORT" or "[IPv6]:PORT" into buf. */
 void	mc_addr_format(const struct mc_addr *addr, char *buf, size_t bufsz);
 

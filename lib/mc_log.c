@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mc_err.h"
 #include "mc_log.h"
 
 #define LINE_MAX_BYTES	4096	/* longer lines are cut */
@@ -44,6 +45,17 @@ mc_log_level_parse(const char *s, enum mc_log_level *ret_level)
 		}
 	}
 	return -1;
+}
+
+int
+mc_log_level_check(const char *s, struct mc_err *err)
+{
+	enum mc_log_level l;
+
+	if (mc_log_level_parse(s, &l) < 0)
+		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE,
+		    "'%.64s' is not debug, info, warn or error", s);
+	return 0;
 }
 
 void

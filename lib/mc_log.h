@@ -24,6 +24,14 @@ void	mc_log_set_level(enum mc_log_level level);
 /* Parse "debug", "info", "warn" or "error".  Returns 0, or -1. */
 int	mc_log_level_parse(const char *s, enum mc_log_level *ret_level);
 
+struct mc_err;
+
+/*
+ * A config-table check: 0 when s names a level, else -1 with err set
+ * (InvalidParameterValue).
+ */
+int	mc_log_level_check(const char *s, struct mc_err *err);
+
 /*
  * Set the request id that this thread's lines carry (copied; NULL or ""
  * clears it).  HTTP handlers set it for the duration of a request.
