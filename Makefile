@@ -96,7 +96,7 @@ test-e2e: $(PROGS)
 
 # The test and demo AMI, built from Debian packages (rebuilt only when
 # its sources or the packages change).
-AMI := build/ami/minicloud-test.qcow2
+AMI := build/images/minicloud-test.qcow2
 ami:
 	sh scripts/build-test-ami.sh $(AMI)
 

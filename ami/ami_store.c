@@ -9,6 +9,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -298,14 +299,38 @@ sync_dir(const char *dir, struct mc_err *err)
 	return 0;
 }
 
+/* Kernels (aki-) and ramdisks (ari-) are files, not disks. */
+static bool
+is_disk(const char *image_id)
+{
+	return strncmp(image_id, "aki-", 4) != 0 &&
+	    strncmp(image_id, "ari-", 4) != 0;
+}
+
+/* A kernel or ramdisk: any file, passed to QEMU as it is. */
+static int
+probe_blob(int fd, struct ami_probe *ret, struct mc_err *err)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return mc_err_sys(err, errno, "cannot read an image file");
+	if (st.st_size == 0)
+		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE,
+		    "a kernel or ramdisk cannot be empty");
+	ret->format = AMI_FORMAT_RAW;
+	ret->file_size = ret->virtual_size = (uint64_t)st.st_size;
+	return 0;
+}
+
 /*
  * The data of tmp (open as fd) is all there: 1. put it on disk,
- * 2. probe it, 3. give it its final name, never over another image,
- * 4. make that name durable.
+ * 2. probe it (a disk) or size it (a kernel or ramdisk), 3. give it its
+ * final name, never over another image, 4. make that name durable.
  */
 static int
-commit(const char *state_dir, int fd, const char *tmp, const char *final,
-    struct ami_probe *ret, struct mc_err *err)
+commit(const char *state_dir, const char *image_id, int fd, const char *tmp,
+    const char *final, struct ami_probe *ret, struct mc_err *err)
 {
 	char dir[PATH_MAX];
 
@@ -315,7 +340,8 @@ commit(const char *state_dir, int fd, const char *tmp, const char *final,
 	if (fsync(fd) < 0)
 		return mc_err_sys(err, errno, "cannot sync an image: %s",
 		    strerror(errno));
-	if (ami_format_probe(tmp, ret, err) < 0)
+	if (is_disk(image_id) ? ami_format_probe(tmp, ret, err) < 0 :
+	    probe_blob(fd, ret, err) < 0)
 		return -1;
 	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, final, RENAME_NOREPLACE) < 0)
 		return mc_err_sys(err, errno, "cannot store an image: %s",
@@ -366,7 +392,7 @@ ami_store_add_file(const char *state_dir, const char *image_id,
 		return -1;
 	/* Hash what we copy: one pass over the source, not two. */
 	if (pump(in, out, max_bytes, f.sha256, err) < 0 ||
-	    commit(state_dir, out, tmp, final, &f.probe, err) < 0)
+	    commit(state_dir, image_id, out, tmp, final, &f.probe, err) < 0)
 		goto undo_tmp;
 	*ret = f;
 	return 0;
@@ -394,7 +420,7 @@ ami_store_add_url(const char *state_dir, const char *image_id,
 	/* pwrite() left the offset at 0: pump() reads back from the start. */
 	if (ami_http_get(&req, fd, &size, err) < 0 ||
 	    pump(fd, -1, max_bytes, f.sha256, err) < 0 ||
-	    commit(state_dir, fd, tmp, final, &f.probe, err) < 0)
+	    commit(state_dir, image_id, fd, tmp, final, &f.probe, err) < 0)
 		goto undo_tmp;
 	*ret = f;
 	return 0;

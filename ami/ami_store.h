@@ -63,7 +63,8 @@ int	ami_store_import_path(const char *state_dir, const char *location,
 
 /*
  * Copy src (borrowed path, a regular file) into the store as image_id,
- * probe and hash it; at most max_bytes.  Returns 0 and fills *ret, or
+ * probe and hash it; at most max_bytes.  A kernel (aki-) or ramdisk
+ * (ari-) is any non-empty file: only disks (ami-) are probed.  Returns 0 and fills *ret, or
  * -1 with err set: InvalidParameterValue for what is wrong with the
  * source (missing, too big, a refused format), InternalError for the
  * store's own failures (also when image_id is there already or being

@@ -7,13 +7,14 @@
 # and runs it when it starts with "#!".  What it carries is listed in
 # images/test-ami/README.
 #
-# Usage: scripts/build-test-ami.sh [OUT.qcow2]   (default build/ami/minicloud-test.qcow2)
+# Usage: scripts/build-test-ami.sh [OUT.qcow2]   (default build/images/minicloud-test.qcow2)
+# Also writes OUT's kernel and initramfs beside it (.vmlinuz, .initrd).
 # Rebuilds only when this script, the image's files or the packages changed.
 # Needs root (loop devices for extlinux).
 set -eu
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-OUT=${1:-$TOP/build/ami/minicloud-test.qcow2}
+OUT=${1:-$TOP/build/images/minicloud-test.qcow2}
 SRC=$TOP/images/test-ami
 OUTDIR=$(dirname "$OUT")
 CACHE=$OUTDIR/cache
@@ -41,7 +42,8 @@ KVER=${KPKG#linux-image-}
 STAMP=$( { cat "$0"; find "$SRC" -type f | sort | xargs cat;
 	dpkg-query -W -f='${Version}' busybox-static curl e2fsprogs;
 	echo "$KPKG"; } | sha256sum | cut -c1-16)
-if [ -f "$OUT" ] && [ "$(cat "$OUT.stamp" 2>/dev/null)" = "$STAMP" ]; then
+if [ -f "$OUT" ] && [ -f "${OUT%.qcow2}.initrd" ] &&
+    [ "$(cat "$OUT.stamp" 2>/dev/null)" = "$STAMP" ]; then
 	echo "build-test-ami: $OUT is up to date"
 	exit 0
 fi
@@ -126,5 +128,8 @@ dd if="$MBR" of="$RAW" bs=440 count=1 conv=notrunc status=none
 mkdir -p "$OUTDIR"
 qemu-img convert -c -f raw -O qcow2 "$RAW" "$OUT.new"
 mv "$OUT.new" "$OUT"
+# The kernel and initramfs alone too, for direct kernel boot (aki-/ari-).
+cp "$WORK/kernel/boot/vmlinuz-$KVER" "${OUT%.qcow2}.vmlinuz"
+cp "$WORK/initrd.img" "${OUT%.qcow2}.initrd"
 echo "$STAMP" >"$OUT.stamp"
 echo "build-test-ami: built $OUT ($(du -h "$OUT" | cut -f1), kernel $KVER)"

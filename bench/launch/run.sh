@@ -4,5 +4,5 @@
 set -eu
 cd "$(dirname "$0")/../.."
 sh scripts/start-libvirt.sh
-MC_BIN_DIR=${BIN_DIR:-$PWD/bin} MC_AMI=${AMI:-$PWD/build/ami/minicloud-test.qcow2} \
+MC_BIN_DIR=${BIN_DIR:-$PWD/bin} MC_AMI=${AMI:-$PWD/build/images/minicloud-test.qcow2} \
 	exec /usr/bin/python3 bench/launch/bench.py

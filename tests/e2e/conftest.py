@@ -285,7 +285,7 @@ def signed(ctl, params, keys=None, mutate=None, **kw):
     return raw(ctl, body=body, headers=hdrs)
 
 
-AMI = os.environ.get("MC_AMI", os.path.join(ROOT, "build", "ami",
+AMI = os.environ.get("MC_AMI", os.path.join(ROOT, "build", "images",
                                             "minicloud-test.qcow2"))
 
 

@@ -252,3 +252,29 @@ def test_controller_kill9_mid_launch(cloud):
     finally:
         terminate(ec2, [iid])
     wait_for(lambda: not domain_exists(iid), 20, "the domain to go")
+
+
+def test_direct_kernel_boot(cloud):
+    """An image imported with --kernel and --ramdisk boots them directly
+    (aki-/ari- images, fetched by the host like the disk)."""
+    from conftest import AMI
+    base = AMI[:-len(".qcow2")]
+    r = cloud.admin("image", "import", AMI, "--name", "e2e-kernel-boot",
+                    "--kernel", base + ".vmlinuz", "--ramdisk", base + ".initrd",
+                    "--cmdline", "console=ttyS0 loglevel=4 panic=10", "--public",
+                    check=False)
+    assert r.returncode == 0, r.stderr
+    image = r.stdout.strip()
+    ec2 = cloud.client()
+    im = ec2.describe_images(ImageIds=[image])["Images"][0]
+    assert im["KernelId"].startswith("aki-") and im["RamdiskId"].startswith("ari-")
+    kernel = ec2.describe_images(ImageIds=[im["KernelId"]])["Images"][0]
+    assert kernel["ImageType"] == "kernel"
+    iid = ec2.run_instances(ImageId=image, InstanceType="t2.nano", MinCount=1,
+                            MaxCount=1)["Instances"][0]["InstanceId"]
+    try:
+        wait_console(ec2, iid, 1)
+        explain = cloud.admin("explain", iid, check=False).stdout
+        assert "<kernel>" in explain and "<cmdline>console=ttyS0" in explain
+    finally:
+        terminate(ec2, [iid])

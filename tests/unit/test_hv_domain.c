@@ -25,7 +25,7 @@
 
 #define ID		"i-0f0f0f0f0f0f0f0f0"
 #define OTHER_ID	"i-0d0d0d0d0d0d0d0d0"
-#define AMI		"../../build/ami/minicloud-test.qcow2"
+#define AMI		"../../build/images/minicloud-test.qcow2"
 #define DIR_PREFIX	"/tmp/mc-unit-hvdom-"
 #define UP_LINE		"minicloud-test-ami: instance " ID " up"
 #define BOOT_MS		60000
