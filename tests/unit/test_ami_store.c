@@ -15,7 +15,7 @@
 #include "ami_store.h"
 
 #define ID		"ami-0123456789abcdef0"
-#define ID2		"aki-00000000000000001"
+#define ID2		"ami-00000000000000001"
 #define MIB		(1024 * 1024)
 #define BAD		MC_EC_INVALID_PARAMETER_VALUE
 
@@ -241,6 +241,11 @@ test_add_file(void **state)
 		    "ami-00000000000000003", MIB, BAD, "format vmdk", 0, 0 },
 		{ "head -c 1000 /dev/zero > odd", "odd",
 		    "ami-00000000000000004", MIB, BAD, "512-byte", 0, 0 },
+		/* A kernel is a file, not a disk: any size will do. */
+		{ "true", "odd", "aki-00000000000000007", MIB, MC_EC_NONE,
+		    NULL, AMI_FORMAT_RAW, 1000 },
+		{ "touch empty", "empty", "ari-00000000000000008", MIB, BAD,
+		    "cannot be empty", 0, 0 },
 		{ "mkdir d", "d", "ami-00000000000000005", MIB, BAD,
 		    "not a regular file", 0, 0 },
 		{ "true", "missing", "ami-00000000000000006", MIB, BAD,
