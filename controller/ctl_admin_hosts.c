@@ -27,8 +27,7 @@ ctl_admin_host_list(const struct ctl_admin_args *a, struct mc_err *err)
 
 	if ((db = ctl_store_get(a->store, err)) == NULL)
 		return -1;
-	rc = ctl_hosts_list(db, now, a->conf->host_timeout_s * 1000, &v, &n,
-	    err);
+	rc = ctl_hosts_list(db, now, -1, &v, &n, err);
 	ctl_store_put(a->store, db);
 	if (rc < 0)
 		return -1;

@@ -64,7 +64,7 @@ ctl_hosts_generation(sqlite3 *db, const char *host, uint64_t *ret,
 #define HOST_SELECT \
 	"SELECT h.name, h.zone, h.vcpus, h.mem_mib, h.disk_gib, h.accel, " \
 	"h.accel_why, h.version, h.enabled, h.generation, h.registered_ms, " \
-	"h.last_seen_ms, " \
+	"h.last_seen_ms, h.down, " \
 	"coalesce(sum(CASE WHEN i.state IN ('pending','running','stopping') " \
 	"THEN i.vcpus END), 0), " \
 	"coalesce(sum(CASE WHEN i.state IN ('pending','running','stopping') " \
@@ -90,11 +90,14 @@ host_row(sqlite3_stmt *st, int64_t now_ms, int64_t timeout_ms,
 	h->generation = (uint64_t)sqlite3_column_int64(st, 9);
 	h->registered_ms = sqlite3_column_int64(st, 10);
 	h->last_seen_ms = sqlite3_column_int64(st, 11);
-	h->used_vcpus = (unsigned)sqlite3_column_int(st, 12);
-	h->used_mem_mib = (uint64_t)sqlite3_column_int64(st, 13);
-	h->used_disk_gib = (uint64_t)sqlite3_column_int64(st, 14);
-	h->n_instances = (unsigned)sqlite3_column_int(st, 15);
-	h->up = now_ms - h->last_seen_ms <= timeout_ms;
+	h->used_vcpus = (unsigned)sqlite3_column_int(st, 13);
+	h->used_mem_mib = (uint64_t)sqlite3_column_int64(st, 14);
+	h->used_disk_gib = (uint64_t)sqlite3_column_int64(st, 15);
+	h->n_instances = (unsigned)sqlite3_column_int(st, 16);
+	if (timeout_ms < 0)
+		h->up = sqlite3_column_int(st, 12) == 0;
+	else
+		h->up = now_ms - h->last_seen_ms <= timeout_ms;
 }
 
 int

@@ -42,8 +42,10 @@ int	ctl_hosts_register(sqlite3 *db, const struct mc_proto_host *h,
 	    int64_t now_ms, uint64_t *ret_gen, struct mc_err *err);
 
 /*
- * Every host with its use, by name; up is decided with timeout_ms.  *ret
- * is a new array the caller frees.
+ * Every host with its use, by name; up is decided with timeout_ms, or,
+ * when it is negative, is what the controller last recorded (the admin
+ * CLI's view: the controller's timeout may differ from the CLI's
+ * configuration).  *ret is a new array the caller frees.
  */
 int	ctl_hosts_list(sqlite3 *db, int64_t now_ms, int64_t timeout_ms,
 	    struct ctl_host **ret, size_t *ret_n, struct mc_err *err);

@@ -209,18 +209,33 @@ def test_termination_protection_and_tags(cloud):
         terminate(ec2, [iid])
 
 
+def host_line(cloud):
+    out = cloud.admin("host", "list", check=False).stdout.splitlines()
+    return next(l for l in out if l.startswith(cloud.host + " "))
+
+
 def test_agent_kill9_keeps_vms(cloud):
-    """kill -9 the agent while an instance runs: the VM keeps running, the
-    restarted agent adopts it, nothing is duplicated or lost."""
+    """kill -9 the agent while an instance runs: the host is marked down
+    after its timeout, the VM keeps running, the restarted agent adopts it,
+    nothing is duplicated or lost."""
     ec2 = cloud.client()
     iid = ec2.run_instances(ImageId=cloud.image, InstanceType="t3.nano",
                             MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
     try:
         wait_state(ec2, iid, "running", timeout=60)
+        line = host_line(cloud)
+        assert line.split()[2] == "up" and line.split()[3] in ("kvm", "tcg")
+        # t3.nano: 2 vCPUs.
+        assert line.split()[4].startswith("2/") and line.split()[7] == "1"
         cloud.stop_agent(sig=signal.SIGKILL)
-        time.sleep(1)
+        # Silent past the host timeout (10 s here): down, and its
+        # instances' system status impaired; the VM itself runs on.
+        wait_for(lambda: host_line(cloud).split()[2] == "down", 20, "the host to go down")
+        st = ec2.describe_instance_status(InstanceIds=[iid])["InstanceStatuses"][0]
+        assert st["SystemStatus"]["Status"] == "impaired"
         assert qemu_running(iid)
         cloud.start_agent()
+        assert host_line(cloud).split()[2] == "up"
         time.sleep(4)
         assert qemu_running(iid)
         assert state_of(ec2, iid) == "running"
