@@ -13,8 +13,10 @@
 #include "ctl_images.h"
 #include "ctl_instances.h"
 #include "ctl_itypes.h"
+#include "ctl_mdopts.h"
 #include "ctl_regions.h"
 #include "ctl_tags.h"
+#include "ctl_vpcs.h"
 
 #define FILTER_PARAMS \
 	{ "Filter.N.Name", CTL_P_STR }, \
@@ -50,6 +52,13 @@ static const struct ctl_pspec p_regions[] = {
 	{ "TagSpecification.N.Tag.N.Key", CTL_P_STR }, \
 	{ "TagSpecification.N.Tag.N.Value", CTL_P_STR }
 
+#define MDOPTS_PARAMS(p) \
+	{ p "HttpTokens", CTL_P_STR }, \
+	{ p "HttpPutResponseHopLimit", CTL_P_INT }, \
+	{ p "HttpEndpoint", CTL_P_STR }, \
+	{ p "HttpProtocolIpv6", CTL_P_STR }, \
+	{ p "InstanceMetadataTags", CTL_P_STR }
+
 #define PAGE_PARAMS \
 	{ "MaxResults", CTL_P_INT }, \
 	{ "NextToken", CTL_P_STR }
@@ -79,7 +88,110 @@ static const struct ctl_pspec p_run[] = {
 	{ "Placement.AvailabilityZone", CTL_P_STR },
 	{ "InstanceInitiatedShutdownBehavior", CTL_P_STR },
 	{ "DisableApiTermination", CTL_P_BOOL },
+	{ "SubnetId", CTL_P_STR },
+	{ "PrivateIpAddress", CTL_P_STR },
+	{ "NetworkInterface.N.DeviceIndex", CTL_P_INT },
+	{ "NetworkInterface.N.SubnetId", CTL_P_STR },
+	{ "NetworkInterface.N.PrivateIpAddress", CTL_P_STR },
+	{ "NetworkInterface.N.AssociatePublicIpAddress", CTL_P_BOOL },
+	{ "NetworkInterface.N.DeleteOnTermination", CTL_P_BOOL },
+	MDOPTS_PARAMS("MetadataOptions."),
 	TAGSPEC_PARAMS,
+};
+
+static const struct ctl_pspec p_modify_mdopts[] = {
+	{ "InstanceId", CTL_P_STR },
+	MDOPTS_PARAMS(""),
+};
+
+static const struct ctl_pspec p_create_vpc[] = {
+	{ "CidrBlock", CTL_P_STR },
+	{ "InstanceTenancy", CTL_P_STR },
+	{ "AmazonProvidedIpv6CidrBlock", CTL_P_BOOL },
+	TAGSPEC_PARAMS,
+};
+
+static const struct ctl_pspec p_vpc_id[] = {
+	{ "VpcId", CTL_P_STR },
+};
+
+static const struct ctl_pspec p_describe_vpcs[] = {
+	{ "VpcId.N", CTL_P_STR },
+	PAGE_PARAMS,
+	FILTER_PARAMS,
+};
+
+static const struct ctl_pspec p_describe_vpc_attr[] = {
+	{ "VpcId", CTL_P_STR },
+	{ "Attribute", CTL_P_STR },
+};
+
+static const struct ctl_pspec p_modify_vpc_attr[] = {
+	{ "VpcId", CTL_P_STR },
+	{ "EnableDnsSupport.Value", CTL_P_BOOL },
+	{ "EnableDnsHostnames.Value", CTL_P_BOOL },
+};
+
+static const struct ctl_pspec p_create_subnet[] = {
+	{ "VpcId", CTL_P_STR },
+	{ "CidrBlock", CTL_P_STR },
+	{ "AvailabilityZone", CTL_P_STR },
+	{ "AvailabilityZoneId", CTL_P_STR },
+	TAGSPEC_PARAMS,
+};
+
+static const struct ctl_pspec p_subnet_id[] = {
+	{ "SubnetId", CTL_P_STR },
+};
+
+static const struct ctl_pspec p_describe_subnets[] = {
+	{ "SubnetId.N", CTL_P_STR },
+	PAGE_PARAMS,
+	FILTER_PARAMS,
+};
+
+static const struct ctl_pspec p_modify_subnet_attr[] = {
+	{ "SubnetId", CTL_P_STR },
+	{ "MapPublicIpOnLaunch.Value", CTL_P_BOOL },
+};
+
+static const struct ctl_pspec p_describe_enis[] = {
+	{ "NetworkInterfaceId.N", CTL_P_STR },
+	PAGE_PARAMS,
+	FILTER_PARAMS,
+};
+
+static const struct ctl_pspec p_allocate_address[] = {
+	{ "Domain", CTL_P_STR },
+	{ "Address", CTL_P_STR },
+	{ "NetworkBorderGroup", CTL_P_STR },
+	TAGSPEC_PARAMS,
+};
+
+static const struct ctl_pspec p_associate_address[] = {
+	{ "AllocationId", CTL_P_STR },
+	{ "PublicIp", CTL_P_STR },
+	{ "InstanceId", CTL_P_STR },
+	{ "NetworkInterfaceId", CTL_P_STR },
+	{ "PrivateIpAddress", CTL_P_STR },
+	{ "AllowReassociation", CTL_P_BOOL },
+};
+
+static const struct ctl_pspec p_disassociate_address[] = {
+	{ "AssociationId", CTL_P_STR },
+	{ "PublicIp", CTL_P_STR },
+};
+
+static const struct ctl_pspec p_release_address[] = {
+	{ "AllocationId", CTL_P_STR },
+	{ "PublicIp", CTL_P_STR },
+	{ "NetworkBorderGroup", CTL_P_STR },
+};
+
+static const struct ctl_pspec p_describe_addresses[] = {
+	{ "AllocationId.N", CTL_P_STR },
+	{ "PublicIp.N", CTL_P_STR },
+	FILTER_PARAMS,
 };
 
 static const struct ctl_pspec p_describe_instances[] = {
@@ -176,11 +288,20 @@ static const struct ctl_pspec p_describe_tags[] = {
 	{ name, fn, params, MC_NELEMS(params) }
 
 const struct ctl_action ctl_actions[] = {
+	ACTION("AllocateAddress", ctl_addresses_allocate, p_allocate_address),
+	ACTION("AssociateAddress", ctl_addresses_associate,
+	    p_associate_address),
+	ACTION("CreateSubnet", ctl_subnets_create, p_create_subnet),
 	ACTION("CreateTags", ctl_tags_create, p_tags),
+	ACTION("CreateVpc", ctl_vpcs_create, p_create_vpc),
+	ACTION("DeleteSubnet", ctl_subnets_delete, p_subnet_id),
 	ACTION("DeleteTags", ctl_tags_delete, p_tags),
+	ACTION("DeleteVpc", ctl_vpcs_delete, p_vpc_id),
 	ACTION("DeregisterImage", ctl_images_deregister, p_deregister_image),
 	ACTION("DescribeAccountAttributes", ctl_attrs_describe,
 	    p_account_attributes),
+	ACTION("DescribeAddresses", ctl_addresses_describe,
+	    p_describe_addresses),
 	ACTION("DescribeAvailabilityZones", ctl_zones_describe,
 	    p_availability_zones),
 	ACTION("DescribeImageAttribute", ctl_images_describe_attr,
@@ -193,15 +314,29 @@ const struct ctl_action ctl_actions[] = {
 	ACTION("DescribeInstanceTypes", ctl_itypes_describe, p_instance_types),
 	ACTION("DescribeInstances", ctl_instances_describe,
 	    p_describe_instances),
+	ACTION("DescribeNetworkInterfaces", ctl_enis_describe,
+	    p_describe_enis),
 	ACTION("DescribeRegions", ctl_regions_describe, p_regions),
+	ACTION("DescribeSubnets", ctl_subnets_describe, p_describe_subnets),
 	ACTION("DescribeTags", ctl_tags_describe, p_describe_tags),
+	ACTION("DescribeVpcAttribute", ctl_vpcs_describe_attr,
+	    p_describe_vpc_attr),
+	ACTION("DescribeVpcs", ctl_vpcs_describe, p_describe_vpcs),
+	ACTION("DisassociateAddress", ctl_addresses_disassociate,
+	    p_disassociate_address),
 	ACTION("GetConsoleOutput", ctl_instances_console, p_console),
 	ACTION("ModifyImageAttribute", ctl_images_modify_attr,
 	    p_modify_image_attr),
 	ACTION("ModifyInstanceAttribute", ctl_instances_modify_attr,
 	    p_modify_instance),
+	ACTION("ModifyInstanceMetadataOptions", ctl_mdopts_modify,
+	    p_modify_mdopts),
+	ACTION("ModifySubnetAttribute", ctl_subnets_modify_attr,
+	    p_modify_subnet_attr),
+	ACTION("ModifyVpcAttribute", ctl_vpcs_modify_attr, p_modify_vpc_attr),
 	ACTION("RebootInstances", ctl_instances_reboot, p_instance_ids),
 	ACTION("RegisterImage", ctl_images_register, p_register_image),
+	ACTION("ReleaseAddress", ctl_addresses_release, p_release_address),
 	ACTION("RunInstances", ctl_instances_run, p_run),
 	ACTION("StartInstances", ctl_instances_start, p_instance_ids),
 	ACTION("StopInstances", ctl_instances_stop, p_stop),

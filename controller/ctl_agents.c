@@ -25,6 +25,7 @@
 #include "ctl_agents.h"
 #include "ctl_api.h"
 #include "ctl_conf.h"
+#include "ctl_desired.h"
 #include "ctl_hosts.h"
 #include "ctl_http.h"
 #include "ctl_notify.h"
@@ -197,8 +198,8 @@ on_desired(struct call *c)
 		return reply_error(c, 404, "UnknownHost",
 		    "this host has not registered");
 	}
-	if (err.code != MC_EC_NONE || ctl_hosts_desired(db, c->seg,
-	    (unsigned)c->api->conf->stop_timeout_s, &d, &err) < 0) {
+	if (err.code != MC_EC_NONE || ctl_desired_load(db, c->api->conf,
+	    c->seg, &d, &err) < 0) {
 		ctl_store_put(c->api->store, db);
 		return reply_err(c, &err);
 	}

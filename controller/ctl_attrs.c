@@ -12,6 +12,9 @@
 #include "ctl_attrs.h"
 #include "ctl_conf.h"
 #include "ctl_params.h"
+#include "ctl_store.h"
+#include "ctl_vpc.h"
+#include "ctl_vpcs.h"
 #include "ctl_xml.h"
 
 /* Security groups an interface may have, as on EC2. */
@@ -24,12 +27,24 @@ attr_platforms(const struct ctl_req *req, char *buf, size_t n)
 	(void)snprintf(buf, n, "VPC");
 }
 
-/* TODO(#4): the account's default VPC once VPCs exist. */
+/* The account's default VPC, made now if EC2 would have it. */
 static void
 attr_default_vpc(const struct ctl_req *req, char *buf, size_t n)
 {
-	(void)req;
+	struct mc_err	 err = { MC_EC_NONE, 0, "" };
+	struct ctl_vpc	*v = NULL;
+	size_t		 nv = 0, i;
+	sqlite3		*db;
+
 	(void)snprintf(buf, n, "none");
+	if ((db = ctl_vpcs_db(req, &err)) == NULL)
+		return;
+	if (ctl_vpc_list(db, req->account_id, &v, &nv, &err) == 0)
+		for (i = 0; i < nv; i++)
+			if (v[i].is_default)
+				(void)snprintf(buf, n, "%s", v[i].id);
+	ctl_store_put(req->api->store, db);
+	free(v);
 }
 
 static void

@@ -12,6 +12,7 @@
 #include "mc_cleanup.h"
 #include "mc_err.h"
 #include "mc_fs.h"
+#include "mc_ipv4.h"
 #include "mc_log.h"
 #include "ctl_conf.h"
 #include "ctl_itypes.h"
@@ -67,6 +68,45 @@ check_placement(const char *v, struct mc_err *err)
 	return 0;
 }
 
+int
+ctl_conf_iprange_parse(const char *s, struct ctl_iprange *ret,
+    struct mc_err *err)
+{
+	struct mc_cidr	 c;
+	const char	*dash = strchr(s, '-');
+	char		 first[MC_IPV4_STR_MAX];
+	struct ctl_iprange r;
+
+	if (dash != NULL && (size_t)(dash - s) < sizeof(first)) {
+		memcpy(first, s, (size_t)(dash - s));
+		first[dash - s] = '\0';
+		if (mc_ipv4_parse(first, &r.first) &&
+		    mc_ipv4_parse(dash + 1, &r.last) && r.first <= r.last) {
+			*ret = r;
+			return 0;
+		}
+	} else if (dash == NULL && mc_cidr_parse(s, &c)) {
+		r.first = c.net;
+		r.last = mc_cidr_last(&c);
+		if (c.prefix < 31) {
+			r.first++;
+			r.last--;
+		}
+		*ret = r;
+		return 0;
+	}
+	return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE, "'%.64s' is not "
+	    "an address range (A.B.C.D-E.F.G.H, or a CIDR block)", s);
+}
+
+static int
+check_iprange(const char *v, struct mc_err *err)
+{
+	struct ctl_iprange r;
+
+	return ctl_conf_iprange_parse(v, &r, err);
+}
+
 #define OFF(f)	offsetof(struct ctl_conf, f)
 
 static const struct mc_conf_setting settings[] = {
@@ -101,6 +141,12 @@ static const struct mc_conf_setting settings[] = {
 	    OFF(max_instances), 0, 1000000, NULL },
 	{ "max-elastic-ips", MC_CONF_INT, "5", "Elastic IPs an account may "
 	    "hold", OFF(max_elastic_ips), 0, 1000000, NULL },
+	{ "max-vpcs", MC_CONF_INT, "5", "VPCs an account may have (its "
+	    "default VPC included)", OFF(max_vpcs), 1, 100000, NULL },
+	{ "public-ips", MC_CONF_LIST, NULL, "public addresses on the hosts' "
+	    "LAN that Elastic IPs and public IPs on launch come from: a range "
+	    "A.B.C.D-E.F.G.H or a CIDR block (repeatable; none: no public "
+	    "addresses)", OFF(public_ips), 0, 0, check_iprange },
 	{ "log-level", MC_CONF_STR, "info", "debug, info, warn or error",
 	    OFF(log_level), 0, 0, mc_log_level_check },
 	{ "cluster-token-file", MC_CONF_STR, "", "file holding the token "
@@ -130,6 +176,33 @@ static const struct mc_conf_setting settings[] = {
 	    86400, NULL },
 };
 
+/* The public address ranges, parsed; overlapping ranges are refused. */
+static int
+conf_ip_pool(struct ctl_conf *c, struct mc_err *err)
+{
+	size_t i, j;
+
+	if (c->public_ips.n == 0)
+		return 0;
+	if ((c->ip_pool = calloc(c->public_ips.n, sizeof(*c->ip_pool))) ==
+	    NULL)
+		return mc_err_sys(err, ENOMEM, "out of memory");
+	for (i = 0; i < c->public_ips.n; i++) {
+		if (ctl_conf_iprange_parse(c->public_ips.v[i], &c->ip_pool[i],
+		    err) < 0)
+			return -1;
+		for (j = 0; j < i; j++)
+			if (c->ip_pool[i].first <= c->ip_pool[j].last &&
+			    c->ip_pool[j].first <= c->ip_pool[i].last)
+				return mc_err_set(err,
+				    MC_EC_INVALID_PARAMETER_VALUE,
+				    "public-ips: '%.64s' overlaps '%.64s'",
+				    c->public_ips.v[i], c->public_ips.v[j]);
+	}
+	c->n_ip_pool = c->public_ips.n;
+	return 0;
+}
+
 /* Settings whose defaults derive from others. */
 static int
 conf_derive(struct ctl_conf *c, struct mc_err *err)
@@ -158,6 +231,13 @@ conf_derive(struct ctl_conf *c, struct mc_err *err)
 			return mc_err_sys(err, ENOMEM, "out of memory");
 		}
 	}
+	if (conf_ip_pool(c, err) < 0)
+		return -1;
+	/* EC2's private DNS names: ip-10-0-1-5.<region>.compute.internal. */
+	(void)snprintf(c->dns_domain, sizeof(c->dns_domain), "%s%s",
+	    strcmp(c->region, "us-east-1") == 0 ? "ec2" : c->region,
+	    strcmp(c->region, "us-east-1") == 0 ? ".internal" :
+	    ".compute.internal");
 	if (ctl_itypes_build(&c->instance_types, &c->itypes, err) < 0)
 		return -1;
 	if (ctl_itypes_find(&c->itypes, c->default_instance_type) == NULL)
@@ -185,6 +265,19 @@ ctl_conf_clear(struct ctl_conf *conf)
 {
 	mc_conf_clear(settings, MC_NELEMS(settings), conf);
 	ctl_itypes_clear(&conf->itypes);
+	free(conf->ip_pool);
+}
+
+void
+ctl_conf_zone_id(const struct ctl_conf *c, const char *zone, char *buf,
+    size_t bufsz)
+{
+	size_t i;
+
+	buf[0] = '\0';
+	for (i = 0; i < c->zones.n; i++)
+		if (strcmp(c->zones.v[i], zone) == 0)
+			(void)snprintf(buf, bufsz, "%s-az%zu", c->region, i + 1);
 }
 
 void

@@ -7,6 +7,7 @@
 #define CTL_CONF_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "mc_conf.h"
@@ -18,6 +19,11 @@ struct mc_err;
 #define CTL_CONF_DEFAULT_PATH	"/etc/minicloud/controller.conf"
 #define CTL_REGION_MAX		32
 #define CTL_TOKEN_MAX		MC_FS_TOKEN_MAX
+
+/* A range of public addresses, host byte order, both ends included. */
+struct ctl_iprange {
+	uint32_t	first, last;
+};
 
 struct ctl_conf {
 	char		*state_dir;
@@ -34,6 +40,8 @@ struct ctl_conf {
 	long long	 api_burst;
 	long long	 max_instances;		/* per account */
 	long long	 max_elastic_ips;	/* per account */
+	long long	 max_vpcs;		/* per account */
+	struct mc_strv	 public_ips;		/* "A-B" ranges or CIDR blocks */
 	char		*log_level;
 	char		*cluster_token_file;	/* "" : agents refused */
 	long long	 host_timeout_s;
@@ -48,6 +56,9 @@ struct ctl_conf {
 	/* Derived from the settings above by ctl_conf_load. */
 	struct ctl_itypes itypes;		/* built-ins + instance_types */
 	char		 cluster_token[CTL_TOKEN_MAX + 2];
+	struct ctl_iprange *ip_pool;		/* public_ips, parsed */
+	size_t		 n_ip_pool;
+	char		 dns_domain[CTL_REGION_MAX + 32];	/* private names */
 };
 
 /*
@@ -63,6 +74,20 @@ int	ctl_conf_load(struct ctl_conf *conf, int argc, char *const argv[],
 
 /* Free what ctl_conf_load stored. */
 void	ctl_conf_clear(struct ctl_conf *conf);
+
+/*
+ * Parse a public address range, "A.B.C.D-E.F.G.H" or a CIDR block (its
+ * network and broadcast addresses excluded when it is larger than /31).
+ */
+int	ctl_conf_iprange_parse(const char *s, struct ctl_iprange *ret,
+	    struct mc_err *err);
+
+/*
+ * The zone id of a configured zone ("REGION-azN", N its place in the
+ * list), or "" when zone is not configured.
+ */
+void	ctl_conf_zone_id(const struct ctl_conf *c, const char *zone, char *buf,
+	    size_t bufsz);
 
 /* Print --help. */
 void	ctl_conf_usage(const char *prog, FILE *out);

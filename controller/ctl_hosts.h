@@ -55,15 +55,6 @@ int	ctl_hosts_generation(sqlite3 *db, const char *host, uint64_t *ret,
 	    struct mc_err *err);
 
 /*
- * The desired state of every instance placed on host (not terminated),
- * with the image files each needs.  Free *ret with
- * mc_proto_desired_clear.
- */
-int	ctl_hosts_desired(sqlite3 *db, const char *host,
-	    unsigned stop_timeout_s, struct mc_proto_desired *ret,
-	    struct mc_err *err);
-
-/*
  * Apply host's report: record each instance's actual state and move
  * its lifecycle on, in one transaction; mark the host seen.  Reports
  * about instances that are not on host are ignored.  Returns 0, or -1

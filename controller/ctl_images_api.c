@@ -254,8 +254,6 @@ image_values(const void *res, const struct ctl_filter *f,
 static void
 image_xml(struct ctl_xml *x, const struct ctl_image *im)
 {
-	size_t i;
-
 	ctl_xml_open(x, "item");
 	ctl_xml_str(x, "imageId", im->id);
 	ctl_xml_str(x, "imageLocation", im->location);
@@ -286,14 +284,7 @@ image_xml(struct ctl_xml *x, const struct ctl_image *im)
 		ctl_xml_str(x, "message", im->state_reason);
 		ctl_xml_close(x);
 	}
-	ctl_xml_open(x, "tagSet");
-	for (i = 0; i < im->n_tags; i++) {
-		ctl_xml_open(x, "item");
-		ctl_xml_str(x, "key", im->tags[i].key);
-		ctl_xml_str(x, "value", im->tags[i].value);
-		ctl_xml_close(x);
-	}
-	ctl_xml_close(x);
+	ctl_tags_xml(x, im->tags, im->n_tags);
 	ctl_xml_close(x);
 }
 

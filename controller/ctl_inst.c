@@ -9,7 +9,9 @@
 #include "mc_buf.h"
 #include "mc_cleanup.h"
 #include "mc_err.h"
+#include "mc_ipv4.h"
 #include "mc_time.h"
+#include "ctl_eni.h"
 #include "ctl_inst.h"
 #include "ctl_sql.h"
 #include "ctl_tags.h"
@@ -54,6 +56,10 @@ ctl_inst_row(sqlite3_stmt *st, struct ctl_inst *in)
 	    sizeof(in->shutdown_behavior));
 	in->no_terminate = sqlite3_column_int(st, 25) != 0;
 	ctl_sql_text(st, 26, in->client_token, sizeof(in->client_token));
+	ctl_sql_text(st, 27, in->md_tokens, sizeof(in->md_tokens));
+	in->md_hop_limit = (unsigned)sqlite3_column_int(st, 28);
+	ctl_sql_text(st, 29, in->md_endpoint, sizeof(in->md_endpoint));
+	ctl_sql_text(st, 30, in->md_tags, sizeof(in->md_tags));
 }
 
 int
@@ -84,8 +90,10 @@ ctl_inst_free_all(struct ctl_inst *v, size_t n)
 {
 	size_t i;
 
-	for (i = 0; v != NULL && i < n; i++)
+	for (i = 0; v != NULL && i < n; i++) {
 		free(v[i].tags);
+		free(v[i].eni);
+	}
 	free(v);
 }
 
@@ -119,6 +127,21 @@ read_rows(sqlite3_stmt *st, struct ctl_inst **ret, size_t *ret_n,
 	return 0;
 }
 
+/* The instance's primary interface into in->eni, if it has one. */
+static int
+load_eni(sqlite3 *db, struct ctl_inst *in, struct mc_err *err)
+{
+	struct ctl_eni	e;
+	int		found;
+
+	if ((found = ctl_eni_of_instance(db, in->id, &e, err)) <= 0)
+		return found;
+	if ((in->eni = malloc(sizeof(*in->eni))) == NULL)
+		return mc_err_sys(err, ENOMEM, "out of memory");
+	*in->eni = e;
+	return 0;
+}
+
 int
 ctl_inst_list(sqlite3 *db, const char *account, const char *reservation,
     struct ctl_inst **ret, size_t *ret_n, struct mc_err *err)
@@ -137,6 +160,8 @@ ctl_inst_list(sqlite3 *db, const char *account, const char *reservation,
 	sqlite3_finalize(st);
 	for (i = 0; rc == 0 && i < n; i++)
 		rc = ctl_tags_load(db, v[i].id, &v[i].tags, &v[i].n_tags, err);
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = load_eni(db, &v[i], err);
 	if (rc < 0) {
 		ctl_inst_free_all(v, n);
 		return -1;
@@ -237,6 +262,9 @@ ctl_inst_apply(sqlite3 *db, const struct ctl_inst *in, enum ctl_ievent ev,
 	    s.state == CTL_IS_TERMINATED ? now_ms : in->terminated_ms,
 	    transition, reason_code, reason_msg, in->id) < 0)
 		return -1;
+	if (moved && s.state == CTL_IS_TERMINATED &&
+	    ctl_eni_release_instance(db, in->id, err) < 0)
+		return -1;
 	return ctl_inst_bump_host(db, in->host, err);
 }
 
@@ -246,21 +274,6 @@ ctl_inst_state_xml(struct ctl_xml *x, const char *el, enum ctl_istate s)
 	ctl_xml_open(x, el);
 	ctl_xml_int(x, "code", ctl_istate_code(s));
 	ctl_xml_str(x, "name", ctl_istate_name(s));
-	ctl_xml_close(x);
-}
-
-static void
-tags_xml(struct ctl_xml *x, const struct ctl_tagkv *tags, size_t n)
-{
-	size_t i;
-
-	ctl_xml_open(x, "tagSet");
-	for (i = 0; i < n; i++) {
-		ctl_xml_open(x, "item");
-		ctl_xml_str(x, "key", tags[i].key);
-		ctl_xml_str(x, "value", tags[i].value);
-		ctl_xml_close(x);
-	}
 	ctl_xml_close(x);
 }
 
@@ -285,14 +298,59 @@ fixed_xml(struct ctl_xml *x)
 	ctl_xml_str(x, "currentInstanceBootMode", "legacy-bios");
 }
 
-void
-ctl_inst_xml(struct ctl_xml *x, const struct ctl_inst *in)
+/* The instance's addresses and interface, when it has one. */
+static void
+net_xml(struct ctl_xml *x, const struct ctl_inst *in, const char *dns_domain)
 {
+	const struct ctl_eni	*e = in->eni;
+	char			 ip[MC_IPV4_STR_MAX];
+
+	if (e == NULL) {
+		ctl_xml_empty(x, "networkInterfaceSet");
+		return;
+	}
+	ctl_xml_str(x, "subnetId", e->subnet_id);
+	ctl_xml_str(x, "vpcId", e->vpc_id);
+	ctl_xml_str(x, "privateIpAddress", mc_ipv4_str(e->ip, ip));
+	if (e->public_ip != 0)
+		ctl_xml_str(x, "ipAddress", mc_ipv4_str(e->public_ip, ip));
+	ctl_xml_bool(x, "sourceDestCheck", true);
+	ctl_xml_open(x, "networkInterfaceSet");
+	ctl_eni_instance_xml(x, e, dns_domain);
+	ctl_xml_close(x);
+	ctl_xml_open(x, "privateDnsNameOptions");
+	ctl_xml_str(x, "hostnameType", "ip-name");
+	ctl_xml_bool(x, "enableResourceNameDnsARecord", false);
+	ctl_xml_bool(x, "enableResourceNameDnsAAAARecord", false);
+	ctl_xml_close(x);
+}
+
+static void
+metadata_xml(struct ctl_xml *x, const struct ctl_inst *in)
+{
+	ctl_xml_open(x, "metadataOptions");
+	ctl_xml_str(x, "state", "applied");
+	ctl_xml_str(x, "httpTokens", in->md_tokens);
+	ctl_xml_int(x, "httpPutResponseHopLimit", in->md_hop_limit);
+	ctl_xml_str(x, "httpEndpoint", in->md_endpoint);
+	ctl_xml_str(x, "httpProtocolIpv6", "disabled");
+	ctl_xml_str(x, "instanceMetadataTags", in->md_tags);
+	ctl_xml_close(x);
+}
+
+void
+ctl_inst_xml(struct ctl_xml *x, const struct ctl_inst *in,
+    const char *dns_domain)
+{
+	char dns[300] = "";
+
+	if (in->eni != NULL)
+		ctl_eni_dns_name(in->eni->ip, dns_domain, dns, sizeof(dns));
 	ctl_xml_open(x, "item");
 	ctl_xml_str(x, "instanceId", in->id);
 	ctl_xml_str(x, "imageId", in->image_id);
 	ctl_inst_state_xml(x, "instanceState", in->state);
-	ctl_xml_str(x, "privateDnsName", "");
+	ctl_xml_str(x, "privateDnsName", dns);
 	ctl_xml_str(x, "dnsName", "");
 	ctl_xml_str(x, "reason", in->transition);
 	if (in->key_name[0] != '\0')
@@ -315,8 +373,10 @@ ctl_inst_xml(struct ctl_xml *x, const struct ctl_inst *in)
 		ctl_xml_close(x);
 	}
 	fixed_xml(x);
+	net_xml(x, in, dns_domain);
+	metadata_xml(x, in);
 	if (in->client_token[0] != '\0')
 		ctl_xml_str(x, "clientToken", in->client_token);
-	tags_xml(x, in->tags, in->n_tags);
+	ctl_tags_xml(x, in->tags, in->n_tags);
 	ctl_xml_close(x);
 }

@@ -17,6 +17,7 @@
 #include "ctl_lifecycle.h"
 #include "ctl_tags.h"
 
+struct ctl_eni;
 struct ctl_xml;
 struct mc_err;
 
@@ -45,8 +46,14 @@ struct ctl_inst {
 	char			shutdown_behavior[16];	/* stop, terminate */
 	bool			no_terminate;
 	char			client_token[65];
+	/* MetadataOptions, as EC2 names their values. */
+	char			md_tokens[16];		/* optional, required */
+	unsigned		md_hop_limit;
+	char			md_endpoint[16];	/* enabled, disabled */
+	char			md_tags[16];		/* enabled, disabled */
 	struct ctl_tagkv	*tags;		/* owned; loaded on demand */
 	size_t			 n_tags;
+	struct ctl_eni		*eni;		/* owned; primary interface */
 };
 
 /* The SELECT list that ctl_inst_row reads, and its FROM clause. */
@@ -57,10 +64,11 @@ struct ctl_inst {
 	"i.reboot_seq, i.actual, i.launch_ms, i.state_ms, i.running_ms, " \
 	"i.terminated_ms, i.reason_code, i.reason_msg, i.transition, " \
 	"i.key_name, i.shutdown_behavior, i.no_terminate, " \
-	"coalesce(r.client_token, '') " \
+	"coalesce(r.client_token, ''), i.md_tokens, i.md_hop_limit, " \
+	"i.md_endpoint, i.md_tags " \
 	"FROM instances i JOIN reservations r ON r.id = i.reservation_id "
 
-/* Fill *ret from a row of CTL_INST_SELECT (tags are left empty). */
+/* Fill *ret from a row of CTL_INST_SELECT (tags, interface left empty). */
 void	ctl_inst_row(sqlite3_stmt *st, struct ctl_inst *ret);
 
 /*
@@ -72,7 +80,7 @@ int	ctl_inst_get(sqlite3 *db, const char *account, const char *id,
 
 /*
  * Every instance of account (of one reservation when reservation is not
- * NULL), by id, with their tags.  *ret is a new array the caller frees
+ * NULL), by id, with their tags and primary interfaces.  *ret is a new array the caller frees
  * with ctl_inst_free_all.
  */
 int	ctl_inst_list(sqlite3 *db, const char *account,
@@ -94,6 +102,7 @@ int	ctl_inst_check_ids(sqlite3 *db, const char *account,
  * Apply lifecycle event ev to instance id inside the caller's
  * transaction: update state, desired state, reboot sequence, reason and
  * timestamps, and bump its host's generation when the agent must act.
+ * An instance that reaches terminated gives back its interfaces.
  * reason_code/msg (may be NULL) become the stateReason.  On success
  * *ret_step says what happened (a refused step is not an error here:
  * the caller decides).  Returns 0, or -1 with err set.
@@ -106,8 +115,12 @@ int	ctl_inst_apply(sqlite3 *db, const struct ctl_inst *in,
 /* Bump host's desired-state generation (in the caller's transaction). */
 int	ctl_inst_bump_host(sqlite3 *db, const char *host, struct mc_err *err);
 
-/* Write one instance as an <item> of instancesSet. */
-void	ctl_inst_xml(struct ctl_xml *x, const struct ctl_inst *in);
+/*
+ * Write one instance as an <item> of instancesSet; dns_domain names its
+ * private addresses.
+ */
+void	ctl_inst_xml(struct ctl_xml *x, const struct ctl_inst *in,
+	    const char *dns_domain);
 
 /* Write <instanceState><code/><name/></instanceState> named el. */
 void	ctl_inst_state_xml(struct ctl_xml *x, const char *el,

@@ -191,7 +191,7 @@ select_page(const struct listing *l, bool (*extra)(const struct row *),
 /* Write the page's instances under their reservations, in order. */
 static void
 reservations_xml(const struct listing *l, const size_t *sel, size_t n,
-    struct ctl_xml *out)
+    const char *dns_domain, struct ctl_xml *out)
 {
 	size_t i, j;
 
@@ -212,7 +212,8 @@ reservations_xml(const struct listing *l, const size_t *sel, size_t n,
 		for (j = i; j < n; j++)
 			if (strcmp(l->v[sel[j]].reservation_id,
 			    in->reservation_id) == 0)
-				ctl_inst_xml(out, &l->v[sel[j]]);
+				ctl_inst_xml(out, &l->v[sel[j]],
+				    dns_domain);
 		ctl_xml_close(out);
 		ctl_xml_close(out);
 	}
@@ -237,7 +238,7 @@ ctl_instances_describe(const struct ctl_req *req, struct ctl_xml *out,
 		return mc_err_sys(err, ENOMEM, "out of memory");
 	}
 	n = select_page(&l, NULL, sel, token, sizeof(token));
-	reservations_xml(&l, sel, n, out);
+	reservations_xml(&l, sel, n, req->api->conf->dns_domain, out);
 	if (token[0] != '\0')
 		ctl_xml_str(out, "nextToken", token);
 	free(sel);

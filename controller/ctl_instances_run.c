@@ -22,9 +22,11 @@
 #include "ctl_inst.h"
 #include "ctl_instances.h"
 #include "ctl_itypes.h"
+#include "ctl_mdopts.h"
 #include "ctl_notify.h"
 #include "ctl_params.h"
 #include "ctl_query.h"
+#include "ctl_runnet.h"
 #include "ctl_sched.h"
 #include "ctl_sql.h"
 #include "ctl_store.h"
@@ -49,6 +51,8 @@ struct run {
 	struct ctl_image	 image;
 	unsigned		 disk_gib;
 	struct ctl_tagspecs	 tags;
+	struct ctl_runnet	 net;
+	struct ctl_mdopts	 md;
 	char			 hash[65];	/* of the parameters */
 };
 
@@ -151,6 +155,10 @@ parse_simple(const struct ctl_req *req, struct run *r, struct mc_err *err)
 			    CTL_USER_DATA_MAX);
 	}
 	request_hash(q, r->hash);
+	if (ctl_runnet_parse(req, r->max, &r->net, err) < 0 ||
+	    ctl_mdopts_parse(q, "MetadataOptions.", &r->md, err) < 0)
+		return -1;
+	ctl_mdopts_defaults(&r->md);
 	return ctl_tagspecs_parse(q, run_tag_types, &r->tags, err);
 }
 
@@ -272,14 +280,18 @@ insert_instance(const struct ctl_req *req, sqlite3 *db, const struct run *r,
 	if (ctl_sql_run(db, err, "INSERT INTO instances (id, account_id, "
 	    "reservation_id, launch_index, image_id, instance_type, vcpus, "
 	    "mem_mib, disk_gib, zone, host, state, desired, launch_ms, "
-	    "state_ms, key_name, user_data, shutdown_behavior, no_terminate) "
+	    "state_ms, key_name, user_data, shutdown_behavior, no_terminate, "
+	    "md_tokens, md_hop_limit, md_endpoint, md_tags) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 'running', ?, "
-	    "?12, ?, ?, ?, ?)", "sssissiiissisbsi", ret_id, req->account_id,
-	    rid, (int64_t)index, r->image_id, r->type->name,
+	    "?12, ?, ?, ?, ?, ?, ?, ?, ?)", "sssissiiissisbsisiss", ret_id,
+	    req->account_id, rid, (int64_t)index, r->image_id, r->type->name,
 	    (int64_t)r->type->vcpus, (int64_t)r->type->mem_mib,
 	    (int64_t)r->disk_gib, zone, host, req->now_ms,
 	    r->key_name != NULL ? r->key_name : "", r->user_data,
-	    r->user_data_len, r->behavior, (int64_t)r->no_terminate) < 0)
+	    r->user_data_len, r->behavior, (int64_t)r->no_terminate,
+	    r->md.tokens, (int64_t)r->md.hop_limit, r->md.endpoint,
+	    r->md.tags) < 0 ||
+	    ctl_runnet_attach(req, db, &r->net, ret_id, zone, err) < 0)
 		return -1;
 	if (spec != NULL && ctl_tags_set(db, req->account_id, ret_id,
 	    spec->tags, spec->n_tags, err) < 0)
@@ -331,7 +343,7 @@ fail:
 /* <reservationId>, <ownerId>, <groupSet/>, <instancesSet> of rid. */
 static int
 reservation_xml(sqlite3 *db, const char *account, const char *rid,
-    struct ctl_xml *out, struct mc_err *err)
+    const char *dns_domain, struct ctl_xml *out, struct mc_err *err)
 {
 	struct ctl_inst	*v = NULL;
 	size_t		 n = 0, i;
@@ -343,7 +355,7 @@ reservation_xml(sqlite3 *db, const char *account, const char *rid,
 	ctl_xml_empty(out, "groupSet");
 	ctl_xml_open(out, "instancesSet");
 	for (i = 0; i < n; i++)
-		ctl_inst_xml(out, &v[i]);
+		ctl_inst_xml(out, &v[i], dns_domain);
 	ctl_xml_close(out);
 	ctl_inst_free_all(v, n);
 	return 0;
@@ -366,12 +378,14 @@ ctl_instances_run(const struct ctl_req *req, struct ctl_xml *out,
 	    sizeof(rid), err)) < 0)
 		goto out;
 	if (again == 0 && (check_limit(req, db, &r, err) < 0 ||
+	    ctl_runnet_prepare(req, db, &r.net, &r.zone, err) < 0 ||
 	    ctl_req_dry_run(req, err) < 0 ||
 	    launch(req, db, &r, rid, sizeof(rid), err) < 0))
 		goto out;
 	if (again > 0 && ctl_req_dry_run(req, err) < 0)
 		goto out;
-	rc = reservation_xml(db, req->account_id, rid, out, err);
+	rc = reservation_xml(db, req->account_id, rid,
+	    req->api->conf->dns_domain, out, err);
 out:
 	ctl_store_put(req->api->store, db);
 	run_clear(&r);

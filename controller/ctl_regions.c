@@ -154,7 +154,7 @@ zone_at(const struct ctl_conf *c, size_t i, struct zone *z)
 {
 	z->name = c->zones.v[i];
 	z->region = c->region;
-	(void)snprintf(z->id, sizeof(z->id), "%s-az%zu", c->region, i + 1);
+	ctl_conf_zone_id(c, z->name, z->id, sizeof(z->id));
 }
 
 /* Zone IDs are derived, so check ZoneId.N against them one by one. */

@@ -118,6 +118,74 @@ const char *const ctl_store_migrations[] = {
 	"  PRIMARY KEY (resource_id, key)"
 	");"
 	"CREATE INDEX tags_account ON tags(account_id);",
+
+	/* 3: VPCs, subnets, network interfaces, public addresses. */
+	"CREATE TABLE vpcs ("
+	"  id            TEXT PRIMARY KEY,"
+	"  account_id    TEXT NOT NULL,"
+	"  net           INTEGER NOT NULL,"		/* host byte order */
+	"  prefix        INTEGER NOT NULL,"
+	"  is_default    INTEGER NOT NULL DEFAULT 0,"
+	"  vni           INTEGER NOT NULL UNIQUE,"	/* small, cloud-wide */
+	"  dns_support   INTEGER NOT NULL DEFAULT 1,"
+	"  dns_hostnames INTEGER NOT NULL DEFAULT 0,"
+	"  created_ms    INTEGER NOT NULL"
+	");"
+	"CREATE INDEX vpcs_account ON vpcs(account_id);"
+	"CREATE UNIQUE INDEX vpcs_one_default ON vpcs(account_id) "
+	"  WHERE is_default = 1;"
+	"CREATE TABLE subnets ("
+	"  id            TEXT PRIMARY KEY,"
+	"  account_id    TEXT NOT NULL,"
+	"  vpc_id        TEXT NOT NULL REFERENCES vpcs(id),"
+	"  net           INTEGER NOT NULL,"
+	"  prefix        INTEGER NOT NULL,"
+	"  zone          TEXT NOT NULL,"
+	"  default_for_az INTEGER NOT NULL DEFAULT 0,"
+	"  map_public_ip INTEGER NOT NULL DEFAULT 0,"
+	"  created_ms    INTEGER NOT NULL"
+	");"
+	"CREATE INDEX subnets_vpc ON subnets(vpc_id);"
+	"CREATE TABLE enis ("
+	"  id            TEXT PRIMARY KEY,"
+	"  account_id    TEXT NOT NULL,"
+	"  vpc_id        TEXT NOT NULL REFERENCES vpcs(id),"
+	"  subnet_id     TEXT NOT NULL REFERENCES subnets(id),"
+	"  ip            INTEGER NOT NULL,"
+	"  mac           TEXT NOT NULL UNIQUE,"
+	"  instance_id   TEXT,"
+	"  device_index  INTEGER NOT NULL DEFAULT 0,"
+	"  attachment_id TEXT,"
+	"  description   TEXT NOT NULL DEFAULT '',"
+	"  public_on_launch INTEGER NOT NULL DEFAULT 0,"
+	"  created_ms    INTEGER NOT NULL,"
+	"  UNIQUE (vpc_id, ip)"			/* never handed out twice */
+	");"
+	"CREATE INDEX enis_instance ON enis(instance_id);"
+	"CREATE INDEX enis_subnet ON enis(subnet_id);"
+	"CREATE TABLE addresses ("
+	"  ip            INTEGER PRIMARY KEY,"		/* the public address */
+	"  id            TEXT UNIQUE,"			/* eipalloc-; NULL: */
+	"  account_id    TEXT NOT NULL,"		/* public IP on launch */
+	"  eni_id        TEXT REFERENCES enis(id),"
+	"  association_id TEXT,"
+	"  created_ms    INTEGER NOT NULL"
+	");"
+	"CREATE INDEX addresses_eni ON addresses(eni_id);"
+	"CREATE INDEX addresses_account ON addresses(account_id);"
+	/* EC2 makes the default VPC once: deleting it is the user's call. */
+	"ALTER TABLE accounts ADD COLUMN default_vpc_made INTEGER NOT NULL "
+	"  DEFAULT 0;"
+	"ALTER TABLE instances ADD COLUMN key_material TEXT NOT NULL "
+	"  DEFAULT '';"
+	"ALTER TABLE instances ADD COLUMN md_tokens TEXT NOT NULL "
+	"  DEFAULT 'optional';"
+	"ALTER TABLE instances ADD COLUMN md_hop_limit INTEGER NOT NULL "
+	"  DEFAULT 1;"
+	"ALTER TABLE instances ADD COLUMN md_endpoint TEXT NOT NULL "
+	"  DEFAULT 'enabled';"
+	"ALTER TABLE instances ADD COLUMN md_tags TEXT NOT NULL "
+	"  DEFAULT 'disabled';",
 };
 
 const size_t ctl_store_n_migrations =

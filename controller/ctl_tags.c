@@ -37,6 +37,14 @@ static const struct {
 	    "SELECT 1 FROM images WHERE id = ?1 AND owner = ?2" },
 	{ "ari-", "ramdisk", MC_EC_INVALID_ID,
 	    "SELECT 1 FROM images WHERE id = ?1 AND owner = ?2" },
+	{ "vpc-", "vpc", MC_EC_INVALID_VPC_ID_NOT_FOUND,
+	    "SELECT 1 FROM vpcs WHERE id = ?1 AND account_id = ?2" },
+	{ "subnet-", "subnet", MC_EC_INVALID_SUBNET_ID_NOT_FOUND,
+	    "SELECT 1 FROM subnets WHERE id = ?1 AND account_id = ?2" },
+	{ "eni-", "network-interface", MC_EC_INVALID_ENI_ID_NOT_FOUND,
+	    "SELECT 1 FROM enis WHERE id = ?1 AND account_id = ?2" },
+	{ "eipalloc-", "elastic-ip", MC_EC_INVALID_ALLOCATION_ID_NOT_FOUND,
+	    "SELECT 1 FROM addresses WHERE id = ?1 AND account_id = ?2" },
 };
 
 static int
@@ -104,6 +112,21 @@ ctl_tags_set(sqlite3 *db, const char *account, const char *resource_id,
 		    "number of tags (%d) for resource '%s' has been reached",
 		    CTL_TAGS_MAX, resource_id);
 	return 0;
+}
+
+void
+ctl_tags_xml(struct ctl_xml *x, const struct ctl_tagkv *tags, size_t n)
+{
+	size_t i;
+
+	ctl_xml_open(x, "tagSet");
+	for (i = 0; i < n; i++) {
+		ctl_xml_open(x, "item");
+		ctl_xml_str(x, "key", tags[i].key);
+		ctl_xml_str(x, "value", tags[i].value);
+		ctl_xml_close(x);
+	}
+	ctl_xml_close(x);
 }
 
 int

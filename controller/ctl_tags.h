@@ -50,6 +50,9 @@ int	ctl_tags_drop(sqlite3 *db, const char *resource_id, struct mc_err *err);
 void	ctl_tags_fvals(const struct ctl_tagkv *tags, size_t n,
 	    const struct ctl_filter *f, struct ctl_fvals *fv);
 
+/* Write <tagSet> with the n tags. */
+void	ctl_tags_xml(struct ctl_xml *x, const struct ctl_tagkv *tags, size_t n);
+
 /* The filter names above, for an action's filter table (field = code). */
 #define CTL_TAGS_FILTERS(code) \
 	{ "tag:*", code }, { "tag-key", code }, { "tag-value", code }

@@ -60,6 +60,32 @@ static const struct {
 	    { "InvalidAMIName.Duplicate", 400 },
 	[MC_EC_INVALID_AMI_ATTRIBUTE_ITEM_VALUE] =
 	    { "InvalidAMIAttributeItemValue", 400 },
+	[MC_EC_INVALID_VPC_ID_MALFORMED] = { "InvalidVpcID.Malformed", 400 },
+	[MC_EC_INVALID_VPC_ID_NOT_FOUND] = { "InvalidVpcID.NotFound", 400 },
+	[MC_EC_INVALID_SUBNET_ID_MALFORMED] = { "InvalidSubnetID.Malformed", 400 },
+	[MC_EC_INVALID_SUBNET_ID_NOT_FOUND] = { "InvalidSubnetID.NotFound", 400 },
+	[MC_EC_INVALID_VPC_RANGE] = { "InvalidVpc.Range", 400 },
+	[MC_EC_INVALID_SUBNET_RANGE] = { "InvalidSubnet.Range", 400 },
+	[MC_EC_INVALID_SUBNET_CONFLICT] = { "InvalidSubnet.Conflict", 400 },
+	[MC_EC_DEPENDENCY_VIOLATION] = { "DependencyViolation", 400 },
+	[MC_EC_INVALID_IP_ADDRESS_IN_USE] = { "InvalidIPAddress.InUse", 400 },
+	[MC_EC_INSUFFICIENT_FREE_ADDRESSES] = { "InsufficientFreeAddressesInSubnet", 400 },
+	[MC_EC_INVALID_ENI_ID_MALFORMED] = { "InvalidNetworkInterfaceID.Malformed", 400 },
+	[MC_EC_INVALID_ENI_ID_NOT_FOUND] = { "InvalidNetworkInterfaceID.NotFound", 400 },
+	[MC_EC_INVALID_ALLOCATION_ID_MALFORMED] = { "InvalidAllocationID.Malformed", 400 },
+	[MC_EC_INVALID_ALLOCATION_ID_NOT_FOUND] = { "InvalidAllocationID.NotFound", 400 },
+	[MC_EC_INVALID_ASSOCIATION_ID_MALFORMED] = { "InvalidAssociationID.Malformed", 400 },
+	[MC_EC_INVALID_ASSOCIATION_ID_NOT_FOUND] = { "InvalidAssociationID.NotFound", 400 },
+	[MC_EC_INVALID_ADDRESS_NOT_FOUND] = { "InvalidAddress.NotFound", 400 },
+	[MC_EC_INVALID_ADDRESS_MALFORMED] = { "InvalidAddress.Malformed", 400 },
+	[MC_EC_RESOURCE_ALREADY_ASSOCIATED] = { "Resource.AlreadyAssociated", 400 },
+	[MC_EC_ADDRESS_LIMIT_EXCEEDED] = { "AddressLimitExceeded", 400 },
+	[MC_EC_VPC_LIMIT_EXCEEDED] = { "VpcLimitExceeded", 400 },
+	[MC_EC_INVALID_INSTANCE_ID] = { "InvalidInstanceID", 400 },
+	/* Like InsufficientInstanceCapacity: the pool is empty. */
+	[MC_EC_INSUFFICIENT_ADDRESS_CAPACITY] =
+	    { "InsufficientAddressCapacity", 500 },
+	[MC_EC_VPC_ID_NOT_SPECIFIED] = { "VPCIdNotSpecified", 400 },
 };
 
 static int

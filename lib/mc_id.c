@@ -27,6 +27,12 @@ static const struct {
 	[MC_ID_VOLUME]	    = { "vol-",	MC_EC_INVALID_VOLUME_ID_MALFORMED },
 	[MC_ID_KERNEL]	    = { "aki-",	MC_EC_INVALID_PARAMETER_VALUE },
 	[MC_ID_RAMDISK]	    = { "ari-",	MC_EC_INVALID_PARAMETER_VALUE },
+	[MC_ID_VPC]	    = { "vpc-",	MC_EC_INVALID_VPC_ID_MALFORMED },
+	[MC_ID_SUBNET]	    = { "subnet-", MC_EC_INVALID_SUBNET_ID_MALFORMED },
+	[MC_ID_ENI]	    = { "eni-",	MC_EC_INVALID_ENI_ID_MALFORMED },
+	[MC_ID_ENI_ATTACH]  = { "eni-attach-", MC_EC_INVALID_PARAMETER_VALUE },
+	[MC_ID_EIP_ALLOC]   = { "eipalloc-", MC_EC_INVALID_ALLOCATION_ID_MALFORMED },
+	[MC_ID_EIP_ASSOC]   = { "eipassoc-", MC_EC_INVALID_ASSOCIATION_ID_MALFORMED },
 };
 
 int

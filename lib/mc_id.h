@@ -17,10 +17,16 @@ enum mc_id_kind {
 	MC_ID_VOLUME,		/* vol- */
 	MC_ID_KERNEL,		/* aki- */
 	MC_ID_RAMDISK,		/* ari- */
+	MC_ID_VPC,		/* vpc- */
+	MC_ID_SUBNET,		/* subnet- */
+	MC_ID_ENI,		/* eni- */
+	MC_ID_ENI_ATTACH,	/* eni-attach- */
+	MC_ID_EIP_ALLOC,	/* eipalloc- */
+	MC_ID_EIP_ASSOC,	/* eipassoc- */
 	MC_ID__MAX
 };
 
-#define MC_ID_MAX	(4 + 17 + 1)	/* longest prefix, digits, NUL */
+#define MC_ID_MAX	(11 + 17 + 1)	/* longest prefix, digits, NUL */
 
 /*
  * Write a new ID of this kind into buf, which holds bufsz >= MC_ID_MAX

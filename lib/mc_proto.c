@@ -12,7 +12,9 @@
 #include <json-c/json.h>
 
 #include "mc_err.h"
+#include "mc_base64.h"
 #include "mc_id.h"
+#include "mc_ipv4.h"
 #include "mc_proto.h"
 
 #define HEX		"0123456789abcdef"
@@ -90,6 +92,13 @@ enum check {
 	C_FORMAT,	/* raw, qcow2 */
 	C_ACCEL,	/* kvm, tcg */
 	C_STATE,	/* an EC2 instance state name */
+	C_ENI, C_VPC, C_SUBNET,
+	C_MAC,		/* 02:00:00:00:00:01, lower case */
+	C_IPV4,		/* a dotted quad */
+	C_IPV4_OPT,	/* one, or "" */
+	C_CIDR,		/* 10.0.0.0/16 */
+	C_DNS,		/* a DNS name */
+	C_WORD,		/* a lower-case word: optional, enabled... */
 };
 
 static bool
@@ -102,9 +111,22 @@ printable(const char *s)
 }
 
 static bool
+mac_ok(const char *s)
+{
+	int i;
+
+	for (i = 0; i < 6; i++, s += 3)
+		if (strspn(s, HEX) < 2 || (i < 5 && s[2] != ':'))
+			return false;
+	return true;
+}
+
+static bool
 check_ok(enum check c, const char *s)
 {
-	size_t n = strlen(s);
+	struct mc_cidr	cidr;
+	uint32_t	a;
+	size_t		n = strlen(s);
 
 	switch (c) {
 	case C_ANY:	return printable(s);
@@ -119,8 +141,17 @@ check_ok(enum check c, const char *s)
 	case C_RAMDISK:	return n == 0 || mc_id_check(MC_ID_RAMDISK, s, NULL) == 0;
 	case C_FORMAT:	return strcmp(s, "raw") == 0 || strcmp(s, "qcow2") == 0;
 	case C_ACCEL:	return strcmp(s, "kvm") == 0 || strcmp(s, "tcg") == 0;
-	case C_STATE:	return n > 0 && strspn(s, "abcdefghijklmnopqrstuvwxyz-") ==
+	case C_STATE:
+	case C_WORD:	return n > 0 && strspn(s, "abcdefghijklmnopqrstuvwxyz-") ==
 			    n;
+	case C_ENI:	return mc_id_check(MC_ID_ENI, s, NULL) == 0;
+	case C_VPC:	return mc_id_check(MC_ID_VPC, s, NULL) == 0;
+	case C_SUBNET:	return mc_id_check(MC_ID_SUBNET, s, NULL) == 0;
+	case C_MAC:	return n == MC_PROTO_MAC_MAX && mac_ok(s);
+	case C_IPV4:	return mc_ipv4_parse(s, &a);
+	case C_IPV4_OPT: return n == 0 || mc_ipv4_parse(s, &a);
+	case C_CIDR:	return mc_cidr_parse(s, &cidr);
+	case C_DNS:	return n > 0 && strspn(s, NAME_CHARS) == n;
 	}
 	return false;
 }
@@ -145,6 +176,8 @@ enum kind {
 	K_WANT,		/* enum mc_proto_want as its name */
 	K_ACTUAL,	/* enum mc_proto_actual_state as its name */
 	K_IMAGE,	/* struct mc_proto_image, an object */
+	K_NIC,		/* struct mc_proto_nic, an object */
+	K_MD,		/* struct mc_proto_md, an object (owns memory) */
 };
 
 struct field {
@@ -182,6 +215,33 @@ static const struct field image_fields[] = {
 	NUM(struct mc_proto_image, K_U64, "size", size, 1ULL << 50, true),
 };
 
+static const struct field nic_fields[] = {
+	STR(struct mc_proto_nic, "eni", eni, C_ENI, true),
+	STR(struct mc_proto_nic, "mac", mac, C_MAC, true),
+	STR(struct mc_proto_nic, "vpc", vpc, C_VPC, true),
+	STR(struct mc_proto_nic, "subnet", subnet, C_SUBNET, true),
+	NUM(struct mc_proto_nic, K_UINT, "vni", vni, 16777215, true),
+	STR(struct mc_proto_nic, "ip", ip, C_IPV4, true),
+	STR(struct mc_proto_nic, "subnet_cidr", subnet_cidr, C_CIDR, true),
+	STR(struct mc_proto_nic, "vpc_cidr", vpc_cidr, C_CIDR, true),
+	STR(struct mc_proto_nic, "public_ip", public_ip, C_IPV4_OPT, false),
+	STR(struct mc_proto_nic, "dns_name", dns_name, C_DNS, true),
+};
+
+/* The fixed part of struct mc_proto_md; the rest is read by hand. */
+static const struct field md_fields[] = {
+	NUM(struct mc_proto_md, K_UINT, "launch_index", launch_index, 65535,
+	    false),
+	NUM(struct mc_proto_md, K_U64, "launch_ms", launch_ms, INT64_MAX,
+	    false),
+	STR(struct mc_proto_md, "key_name", key_name, C_ANY, false),
+	STR(struct mc_proto_md, "tokens", tokens, C_WORD, true),
+	NUM(struct mc_proto_md, K_UINT, "hop_limit", hop_limit, 64, true),
+	STR(struct mc_proto_md, "endpoint", endpoint, C_WORD, true),
+	OTHER(struct mc_proto_md, K_BOOL, "instance_tags", instance_tags,
+	    false),
+};
+
 static const struct field inst_fields[] = {
 	STR(struct mc_proto_inst, "id", id, C_INSTANCE, true),
 	STR(struct mc_proto_inst, "account", account, C_ACCOUNT, true),
@@ -201,6 +261,9 @@ static const struct field inst_fields[] = {
 	OTHER(struct mc_proto_inst, K_BOOL, "force", force, false),
 	NUM(struct mc_proto_inst, K_UINT, "reboot_seq", reboot_seq,
 	    UINT32_MAX, false),
+	STR(struct mc_proto_inst, "zone", zone, C_NAME, false),
+	OTHER(struct mc_proto_inst, K_NIC, "nic", nic, false),
+	OTHER(struct mc_proto_inst, K_MD, "md", md, false),
 };
 
 static const struct field actual_fields[] = {
@@ -243,6 +306,8 @@ parse_object(const char *json, size_t len, json_object **ret,
 
 static int	get_fields(json_object *o, const struct field *f, size_t n,
 		    void *dst, struct mc_err *err);
+static int	get_md(json_object *o, struct mc_proto_md *md,
+		    struct mc_err *err);
 
 static int
 get_str(json_object *v, const struct field *f, char *dst, struct mc_err *err)
@@ -252,8 +317,9 @@ get_str(json_object *v, const struct field *f, char *dst, struct mc_err *err)
 	if (!json_object_is_type(v, json_type_string))
 		return bad_field(err, f->key);
 	s = json_object_get_string(v);
-	if (strlen(s) >= f->size || !check_ok(f->check, s) ||
-	    (f->required && s[0] == '\0'))
+	/* An optional field may be empty whatever its check says. */
+	if (strlen(s) >= f->size || (f->required && s[0] == '\0') ||
+	    (s[0] != '\0' && !check_ok(f->check, s)))
 		return bad_field(err, f->key);
 	memcpy(dst, s, strlen(s) + 1);
 	return 0;
@@ -323,6 +389,13 @@ get_field(json_object *v, const struct field *f, void *slot,
 			return bad_field(err, f->key);
 		return get_fields(v, image_fields, NFIELDS(image_fields), slot,
 		    err);
+	case K_NIC:
+		if (!json_object_is_type(v, json_type_object))
+			return bad_field(err, f->key);
+		return get_fields(v, nic_fields, NFIELDS(nic_fields), slot,
+		    err);
+	case K_MD:
+		return get_md(v, slot, err);
 	}
 	return bad_field(err, f->key);
 }
@@ -348,6 +421,7 @@ get_fields(json_object *o, const struct field *f, size_t n, void *dst,
 
 static json_object	*put_fields(const struct field *f, size_t n,
 			    const void *src);
+static json_object	*put_md(const struct mc_proto_md *md);
 
 static json_object *
 put_field(const struct field *f, const void *slot)
@@ -369,6 +443,10 @@ put_field(const struct field *f, const void *slot)
 		    *(const enum mc_proto_actual_state *)slot));
 	case K_IMAGE:
 		return put_fields(image_fields, NFIELDS(image_fields), slot);
+	case K_NIC:
+		return put_fields(nic_fields, NFIELDS(nic_fields), slot);
+	case K_MD:
+		return put_md(slot);
 	}
 	return NULL;
 }
@@ -383,7 +461,13 @@ put_fields(const struct field *f, size_t n, const void *src)
 
 	for (i = 0; o != NULL && i < n; i++) {
 		slot = (const char *)src + f[i].off;
-		if (f[i].kind == K_IMAGE && !f[i].required && slot[0] == '\0')
+		/* An optional object whose leading id is empty is absent. */
+		if ((f[i].kind == K_IMAGE || f[i].kind == K_NIC) &&
+		    !f[i].required && slot[0] == '\0')
+			continue;
+		/* Metadata without its options was never filled in. */
+		if (f[i].kind == K_MD &&
+		    ((const struct mc_proto_md *)slot)->tokens[0] == '\0')
 			continue;
 		json_object_object_add(o, f[i].key, put_field(&f[i], slot));
 	}
@@ -403,6 +487,129 @@ finish(json_object *o)
 	out = s != NULL ? strdup(s) : NULL;
 	json_object_put(o);
 	return out;
+}
+
+void
+mc_proto_md_clear(struct mc_proto_md *md)
+{
+	size_t i;
+
+	free(md->key_openssh);
+	free(md->user_data);
+	for (i = 0; i < md->n_tags; i++) {
+		free(md->tags[i].key);
+		free(md->tags[i].value);
+	}
+	free(md->tags);
+	memset(md, 0, sizeof(*md));
+}
+
+/* An optional printable string of at most max bytes under key, new. */
+static int
+get_dstr(json_object *o, const char *key, size_t max, bool empty_ok,
+    char **ret, struct mc_err *err)
+{
+	json_object	*v;
+	const char	*s;
+
+	if (!json_object_object_get_ex(o, key, &v))
+		return 0;
+	if (!json_object_is_type(v, json_type_string))
+		return bad_field(err, key);
+	s = json_object_get_string(v);
+	if (strlen(s) > max || !printable(s) || (!empty_ok && s[0] == '\0'))
+		return bad_field(err, key);
+	if ((*ret = strdup(s)) == NULL)
+		return mc_err_sys(err, ENOMEM, "out of memory");
+	return 0;
+}
+
+static int
+get_tags(json_object *o, struct mc_proto_md *md, struct mc_err *err)
+{
+	json_object	*a, *t;
+	size_t		 n, i;
+
+	if (!json_object_object_get_ex(o, "tags", &a))
+		return 0;
+	if (!json_object_is_type(a, json_type_array) ||
+	    (n = json_object_array_length(a)) > MC_PROTO_TAGS_MAX)
+		return bad_field(err, "tags");
+	if (n > 0 && (md->tags = calloc(n, sizeof(*md->tags))) == NULL)
+		return mc_err_sys(err, ENOMEM, "out of memory");
+	for (i = 0; i < n; i++) {
+		t = json_object_array_get_idx(a, i);
+		md->n_tags = i + 1;
+		if (!json_object_is_type(t, json_type_object) ||
+		    get_dstr(t, "key", 512, false, &md->tags[i].key, err) < 0 ||
+		    get_dstr(t, "value", 1024, true, &md->tags[i].value,
+		    err) < 0 || md->tags[i].key == NULL ||
+		    md->tags[i].value == NULL)
+			return bad_field(err, "tags");
+	}
+	return 0;
+}
+
+static int
+get_md(json_object *o, struct mc_proto_md *md, struct mc_err *err)
+{
+	char	*ud = NULL;
+	int	 rc;
+
+	if (!json_object_is_type(o, json_type_object))
+		return bad_field(err, "md");
+	rc = get_fields(o, md_fields, NFIELDS(md_fields), md, err);
+	if (rc == 0)
+		rc = get_dstr(o, "key_openssh", MC_PROTO_KEY_MAX, false,
+		    &md->key_openssh, err);
+	if (rc == 0)
+		rc = get_dstr(o, "user_data", MC_PROTO_USER_DATA_MAX * 4 / 3 + 4,
+		    true, &ud, err);
+	if (rc == 0 && ud != NULL) {
+		md->has_user_data = true;
+		if (mc_base64_decode(ud, &md->user_data, &md->user_data_len,
+		    NULL) < 0 || md->user_data_len > MC_PROTO_USER_DATA_MAX)
+			rc = bad_field(err, "user_data");
+	}
+	free(ud);
+	if (rc == 0)
+		rc = get_tags(o, md, err);
+	if (rc < 0)
+		mc_proto_md_clear(md);
+	return rc;
+}
+
+static json_object *
+put_md(const struct mc_proto_md *md)
+{
+	json_object	*o = put_fields(md_fields, NFIELDS(md_fields), md);
+	json_object	*a, *t;
+	char		*ud;
+	size_t		 i;
+
+	if (o == NULL)
+		return NULL;
+	if (md->key_openssh != NULL)
+		json_object_object_add(o, "key_openssh",
+		    json_object_new_string(md->key_openssh));
+	if (md->has_user_data &&
+	    (ud = mc_base64_encode(md->user_data, md->user_data_len)) != NULL) {
+		json_object_object_add(o, "user_data",
+		    json_object_new_string(ud));
+		free(ud);
+	}
+	if (md->n_tags > 0 && (a = json_object_new_array()) != NULL) {
+		for (i = 0; i < md->n_tags; i++) {
+			t = json_object_new_object();
+			json_object_object_add(t, "key",
+			    json_object_new_string(md->tags[i].key));
+			json_object_object_add(t, "value",
+			    json_object_new_string(md->tags[i].value));
+			json_object_array_add(a, t);
+		}
+		json_object_object_add(o, "tags", a);
+	}
+	return o;
 }
 
 char *
@@ -448,11 +655,13 @@ check_images(const struct mc_proto_inst *in, struct mc_err *err)
 
 /*
  * Decode the array under key in o into a new array of n structs of
- * elemsz bytes, each checked by the field table.
+ * elemsz bytes, each checked by the field table; on failure clear (if
+ * not NULL) frees what the elements own.
  */
 static int
 get_list(json_object *o, const char *key, const struct field *f, size_t nf,
-    size_t elemsz, void **ret, size_t *ret_n, struct mc_err *err)
+    size_t elemsz, void (*clear)(void *), void **ret, size_t *ret_n,
+    struct mc_err *err)
 {
 	json_object	*a, *e;
 	char		*v;
@@ -473,6 +682,8 @@ get_list(json_object *o, const char *key, const struct field *f, size_t nf,
 		e = json_object_array_get_idx(a, i);
 		if (!json_object_is_type(e, json_type_object) ||
 		    get_fields(e, f, nf, v + i * elemsz, err) < 0) {
+			for (n = 0; clear != NULL && n <= i; n++)
+				clear(v + n * elemsz);
 			free(v);
 			return bad_field(err, key);
 		}
@@ -495,6 +706,12 @@ put_list(const struct field *f, size_t nf, const void *v, size_t n,
 	return a;
 }
 
+static void
+inst_clear(void *p)
+{
+	mc_proto_md_clear(&((struct mc_proto_inst *)p)->md);
+}
+
 char *
 mc_proto_desired_json(const struct mc_proto_desired *d)
 {
@@ -506,6 +723,7 @@ mc_proto_desired_json(const struct mc_proto_desired *d)
 	    json_object_new_int64((int64_t)d->generation));
 	json_object_object_add(o, "stop_timeout_s",
 	    json_object_new_int64(d->stop_timeout_s));
+	json_object_object_add(o, "region", json_object_new_string(d->region));
 	json_object_object_add(o, "instances", put_list(inst_fields,
 	    NFIELDS(inst_fields), d->v, d->n, sizeof(*d->v)));
 	return finish(o);
@@ -520,6 +738,7 @@ mc_proto_desired_parse(const char *json, size_t len,
 		    INT64_MAX, true),
 		NUM(struct mc_proto_desired, K_UINT, "stop_timeout_s",
 		    stop_timeout_s, 86400, true),
+		STR(struct mc_proto_desired, "region", region, C_NAME, false),
 	};
 	struct mc_proto_desired	 d;
 	json_object		*o;
@@ -533,7 +752,7 @@ mc_proto_desired_parse(const char *json, size_t len,
 	rc = get_fields(o, top, NFIELDS(top), &d, err);
 	if (rc == 0)
 		rc = get_list(o, "instances", inst_fields, NFIELDS(inst_fields),
-		    sizeof(*d.v), &v, &d.n, err);
+		    sizeof(*d.v), inst_clear, &v, &d.n, err);
 	json_object_put(o);
 	d.v = v;
 	for (i = 0; rc == 0 && i < d.n; i++)
@@ -549,6 +768,10 @@ mc_proto_desired_parse(const char *json, size_t len,
 void
 mc_proto_desired_clear(struct mc_proto_desired *d)
 {
+	size_t i;
+
+	for (i = 0; d->v != NULL && i < d->n; i++)
+		mc_proto_md_clear(&d->v[i].md);
 	free(d->v);
 	d->v = NULL;
 	d->n = 0;
@@ -587,7 +810,7 @@ mc_proto_report_parse(const char *json, size_t len,
 	rc = get_fields(o, top, NFIELDS(top), &r, err);
 	if (rc == 0)
 		rc = get_list(o, "instances", actual_fields,
-		    NFIELDS(actual_fields), sizeof(*r.v), &v, &r.n, err);
+		    NFIELDS(actual_fields), sizeof(*r.v), NULL, &v, &r.n, err);
 	json_object_put(o);
 	if (rc < 0)
 		return -1;

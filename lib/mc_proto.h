@@ -23,7 +23,12 @@ struct mc_err;
 #define MC_PROTO_CMDLINE_MAX	1023
 #define MC_PROTO_SHA256		64
 #define MC_PROTO_MAX_INSTANCES	4096	/* per host, per message */
-#define MC_PROTO_MAX_BYTES	(8u * 1024 * 1024)	/* of one message */
+#define MC_PROTO_MAX_BYTES	(64u * 1024 * 1024)	/* of one message */
+#define MC_PROTO_MAC_MAX	17	/* "02:00:00:00:00:01" */
+#define MC_PROTO_DNS_MAX	255
+#define MC_PROTO_KEY_MAX	16384	/* an OpenSSH public key line */
+#define MC_PROTO_USER_DATA_MAX	16384	/* bytes, as on EC2 */
+#define MC_PROTO_TAGS_MAX	50
 
 /* POST /v1/hosts/register: a host says what it is. */
 struct mc_proto_host {
@@ -52,6 +57,41 @@ enum mc_proto_want {
 	MC_PROTO_WANT__MAX
 };
 
+/* The instance's network interface, as its host wires it. */
+struct mc_proto_nic {
+	char		eni[MC_PROTO_ID_MAX + 1];	/* "" : no interface */
+	char		mac[MC_PROTO_MAC_MAX + 1];	/* lower case */
+	char		vpc[MC_PROTO_ID_MAX + 1];
+	char		subnet[MC_PROTO_ID_MAX + 1];
+	unsigned	vni;		/* the VPC's small number */
+	char		ip[16];				/* "10.0.1.5" */
+	char		subnet_cidr[19];		/* "10.0.1.0/24" */
+	char		vpc_cidr[19];
+	char		public_ip[16];			/* "" : none */
+	char		dns_name[MC_PROTO_DNS_MAX + 1];	/* private name */
+};
+
+struct mc_proto_tag {
+	char		*key, *value;			/* owned */
+};
+
+/* What the instance metadata service says to the instance. */
+struct mc_proto_md {
+	unsigned		 launch_index;
+	uint64_t		 launch_ms;
+	char			 key_name[256];
+	char			*key_openssh;	/* owned; NULL : none */
+	unsigned char		*user_data;	/* owned */
+	size_t			 user_data_len;
+	bool			 has_user_data;
+	char			 tokens[16];	/* optional, required */
+	unsigned		 hop_limit;	/* 1..64 */
+	char			 endpoint[16];	/* enabled, disabled */
+	bool			 instance_tags;	/* tags/instance/ served */
+	struct mc_proto_tag	*tags;		/* owned */
+	size_t			 n_tags;
+};
+
 /* One instance as the controller wants it on the host. */
 struct mc_proto_inst {
 	char			id[MC_PROTO_ID_MAX + 1];
@@ -69,12 +109,16 @@ struct mc_proto_inst {
 	char			state[16];	/* EC2's: pending, running... */
 	bool			force;		/* stop without waiting */
 	unsigned		reboot_seq;	/* reboot when it grows */
+	char			zone[MC_PROTO_ZONE_MAX + 1];
+	struct mc_proto_nic	nic;
+	struct mc_proto_md	md;		/* owns memory: see _clear */
 };
 
 /* GET /v1/hosts/NAME/desired: everything wanted on the host. */
 struct mc_proto_desired {
 	uint64_t		 generation;
 	unsigned		 stop_timeout_s;
+	char			 region[MC_PROTO_ZONE_MAX + 1];
 	struct mc_proto_inst	*v;		/* owned */
 	size_t			 n;
 };
@@ -124,6 +168,9 @@ char	*mc_proto_report_json(const struct mc_proto_report *r);
 int	mc_proto_report_parse(const char *json, size_t len,
 	    struct mc_proto_report *ret, struct mc_err *err);
 void	mc_proto_report_clear(struct mc_proto_report *r);
+
+/* Free what md owns and zero it. */
+void	mc_proto_md_clear(struct mc_proto_md *md);
 
 /* Names of the enums on the wire, and back (-1 when unknown). */
 const char	*mc_proto_want_name(enum mc_proto_want w);

@@ -175,10 +175,27 @@ test_internal_error_hides_details(void **state)
 	free(r.body);
 }
 
+/* The action table is searched by bisection: it must stay sorted. */
+static void
+test_actions_sorted(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 1; i < ctl_n_actions; i++)
+		assert_true(strcmp(ctl_actions[i - 1].name,
+		    ctl_actions[i].name) < 0);
+	for (i = 0; i < ctl_n_actions; i++)
+		assert_ptr_equal(ctl_action_find(ctl_actions[i].name),
+		    &ctl_actions[i]);
+	assert_null(ctl_action_find("NoSuchAction"));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_actions_sorted),
 		cmocka_unit_test_setup_teardown(test_good_request, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_unsigned, setup, teardown),

@@ -29,7 +29,7 @@ static void
 test_desired_round_trip(void **state)
 {
 	struct mc_proto_inst	w;
-	struct mc_proto_desired	d = { 7, 60, &w, 1 }, back;
+	struct mc_proto_desired	d = { 7, 60, "mc-1", &w, 1 }, back;
 	struct mc_err		err = { 0 };
 	char			*json;
 
@@ -62,8 +62,140 @@ test_desired_round_trip(void **state)
 	assert_int_equal(back.v[0].reboot_seq, 3);
 	assert_int_equal(back.v[0].image.size, 12345);
 	assert_string_equal(back.v[0].kernel.id, "");
+	assert_string_equal(back.region, "mc-1");
+	assert_string_equal(back.v[0].nic.eni, "");	/* none */
 	mc_proto_desired_clear(&back);
 	free(json);
+}
+
+/* The interface and the metadata, with the memory md owns. */
+static void
+test_desired_network_round_trip(void **state)
+{
+	struct mc_proto_tag	tags[2] = { { "Name", "web" }, { "k", "" } };
+	unsigned char		ud[] = { '#', '!', 0, 0xff, '\n' };
+	struct mc_proto_inst	w;
+	struct mc_proto_desired	d = { 1, 60, "mc-1", &w, 1 }, back;
+	struct mc_proto_md	*md = &w.md;
+	struct mc_proto_nic	*n = &w.nic;
+	struct mc_err		err = { 0 };
+	char			*json;
+
+	(void)state;
+	memset(&w, 0, sizeof(w));
+	strcpy(w.id, "i-0123456789abcdef0");
+	strcpy(w.account, "123456789012");
+	strcpy(w.reservation, "r-0123456789abcdef0");
+	strcpy(w.type, "t3.micro");
+	w.vcpus = 2;
+	w.mem_mib = 1024;
+	strcpy(w.image.id, "ami-0123456789abcdef0");
+	strcpy(w.image.format, "qcow2");
+	memset(w.image.sha256, 'a', 64);
+	strcpy(w.state, "pending");
+	strcpy(w.zone, "mc-1a");
+	strcpy(n->eni, "eni-0123456789abcdef0");
+	strcpy(n->mac, "02:ab:cd:ef:01:23");
+	strcpy(n->vpc, "vpc-0123456789abcdef0");
+	strcpy(n->subnet, "subnet-0123456789abcdef0");
+	n->vni = 7;
+	strcpy(n->ip, "10.0.1.4");
+	strcpy(n->subnet_cidr, "10.0.1.0/24");
+	strcpy(n->vpc_cidr, "10.0.0.0/16");
+	strcpy(n->dns_name, "ip-10-0-1-4.mc-1.compute.internal");
+	md->launch_index = 2;
+	md->launch_ms = 1790000000000ULL;
+	strcpy(md->key_name, "mykey");
+	md->key_openssh = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG mykey";
+	md->user_data = ud;
+	md->user_data_len = sizeof(ud);
+	md->has_user_data = true;
+	strcpy(md->tokens, "required");
+	md->hop_limit = 2;
+	strcpy(md->endpoint, "enabled");
+	md->instance_tags = true;
+	md->tags = tags;
+	md->n_tags = 2;
+	json = mc_proto_desired_json(&d);
+	assert_non_null(json);
+	assert_int_equal(mc_proto_desired_parse(json, strlen(json), &back,
+	    &err), 0);
+	assert_string_equal(back.v[0].nic.mac, n->mac);
+	assert_string_equal(back.v[0].nic.public_ip, "");
+	assert_int_equal(back.v[0].nic.vni, 7);
+	assert_string_equal(back.v[0].md.key_openssh, md->key_openssh);
+	assert_true(back.v[0].md.has_user_data);
+	assert_int_equal(back.v[0].md.user_data_len, sizeof(ud));
+	assert_memory_equal(back.v[0].md.user_data, ud, sizeof(ud));
+	assert_int_equal(back.v[0].md.n_tags, 2);
+	assert_string_equal(back.v[0].md.tags[1].value, "");
+	assert_int_equal(back.v[0].md.hop_limit, 2);
+	assert_true(back.v[0].md.instance_tags);
+	mc_proto_desired_clear(&back);
+	free(json);
+}
+
+/* Broken interfaces and metadata are refused, and leak nothing. */
+static void
+test_desired_bad_network(void **state)
+{
+#define INST(extra) "{\"generation\": 1, \"stop_timeout_s\": 5, " \
+	"\"instances\": [{\"id\": \"i-0123456789abcdef0\", " \
+	"\"account\": \"123456789012\", \"reservation\": " \
+	"\"r-0123456789abcdef0\", \"type\": \"t3.micro\", \"vcpus\": 1, " \
+	"\"mem_mib\": 512, \"image\": {\"id\": \"ami-0123456789abcdef0\", " \
+	"\"format\": \"raw\", \"sha256\": \"" \
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\", " \
+	"\"size\": 1}, \"want\": \"running\", \"state\": \"pending\"" \
+	extra "}]}"
+#define NIC(ip, mac, cidr) ", \"nic\": {\"eni\": \"eni-0123456789abcdef0\", " \
+	"\"mac\": \"" mac "\", \"vpc\": \"vpc-0123456789abcdef0\", " \
+	"\"subnet\": \"subnet-0123456789abcdef0\", \"vni\": 1, \"ip\": \"" \
+	ip "\", \"subnet_cidr\": \"" cidr "\", \"vpc_cidr\": \"10.0.0.0/16\", " \
+	"\"dns_name\": \"ip-10-0-1-4.x\"}"
+#define MD(more) ", \"md\": {\"tokens\": \"optional\", \"hop_limit\": 1, " \
+	"\"endpoint\": \"enabled\", \"key_openssh\": \"ssh-rsa AAAA\"" more "}"
+	static const char *const good[] = {
+		INST(""),
+		INST(NIC("10.0.1.4", "02:00:00:00:00:01", "10.0.1.0/24")),
+		INST(MD("")),
+		INST(MD(", \"user_data\": \"IyEvYmluL3NoCg==\"")),
+	};
+	static const char *const bad[] = {
+		INST(NIC("10.0.1.256", "02:00:00:00:00:01", "10.0.1.0/24")),
+		INST(NIC("10.0.1.4", "02:00:00:00:00:0", "10.0.1.0/24")),
+		INST(NIC("10.0.1.4", "02-00-00-00-00-01", "10.0.1.0/24")),
+		INST(NIC("10.0.1.4", "02:00:00:00:00:01", "10.0.1.1/24")),
+		INST(MD(", \"user_data\": \"not base64!\"")),
+		INST(MD(", \"tags\": [{\"key\": \"a\"}]")),
+		INST(MD(", \"tags\": [{\"key\": \"a\", \"value\": \"b\"}, 5]")),
+		INST(MD(", \"hop_limit\": 65")),
+		INST(MD(", \"key_openssh\": \"a\\u0001\"")),
+		INST(", \"md\": []"),
+	};
+	struct mc_proto_desired	d;
+	size_t			i;
+
+	(void)state;
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		struct mc_err err = { 0 };
+
+		if (mc_proto_desired_parse(good[i], strlen(good[i]), &d,
+		    &err) < 0)
+			fail_msg("good case %zu refused: %s", i, err.msg);
+		mc_proto_desired_clear(&d);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct mc_err err = { 0 };
+
+		if (mc_proto_desired_parse(bad[i], strlen(bad[i]), &d,
+		    &err) == 0)
+			fail_msg("bad case %zu accepted: %s", i, bad[i]);
+		assert_int_equal(err.code, MC_EC_INVALID_PARAMETER_VALUE);
+	}
+#undef INST
+#undef NIC
+#undef MD
 }
 
 static void
@@ -130,6 +262,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_host_round_trip),
 		cmocka_unit_test(test_desired_round_trip),
+		cmocka_unit_test(test_desired_network_round_trip),
+		cmocka_unit_test(test_desired_bad_network),
 		cmocka_unit_test(test_report_bad_table),
 		cmocka_unit_test(test_host_bad_table),
 	};

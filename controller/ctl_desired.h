@@ -1,0 +1,25 @@
+/*
+ * ctl_desired: what the controller wants of one host, as the agents'
+ * protocol carries it: every instance placed there (not terminated),
+ * the image files each needs, its network interface and what its
+ * metadata service must say.
+ */
+#ifndef CTL_DESIRED_H
+#define CTL_DESIRED_H
+
+#include <sqlite3.h>
+
+#include "mc_proto.h"
+
+struct ctl_conf;
+struct mc_err;
+
+/*
+ * Read host's desired state in one snapshot.  Free *ret with
+ * mc_proto_desired_clear.  Returns 0, or -1 with err set.
+ */
+int	ctl_desired_load(sqlite3 *db, const struct ctl_conf *c,
+	    const char *host, struct mc_proto_desired *ret,
+	    struct mc_err *err);
+
+#endif /* CTL_DESIRED_H */

@@ -1,0 +1,46 @@
+/*
+ * ctl_runnet: the network side of RunInstances.  Reads where the
+ * instances go (SubnetId, PrivateIpAddress, or NetworkInterface.1.*,
+ * else the default subnet of each instance's zone), then, in the
+ * launch's transaction, gives each instance its primary interface and,
+ * when asked for or the subnet maps one, a public IP.
+ */
+#ifndef CTL_RUNNET_H
+#define CTL_RUNNET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "ctl_vpc.h"
+
+struct ctl_req;
+struct mc_err;
+
+struct ctl_runnet {
+	const char		*subnet_id;	/* borrowed; NULL: default */
+	uint32_t		 private_ip;	/* 0 : the lowest free */
+	int			 public_ip;	/* -1 subnet decides, 0, 1 */
+	struct ctl_subnet	 subnet;	/* when subnet_id is set */
+};
+
+/* Read and check the network parameters of req (MaxCount max). */
+int	ctl_runnet_parse(const struct ctl_req *req, long long max,
+	    struct ctl_runnet *ret, struct mc_err *err);
+
+/*
+ * Before the launch's transaction: load the named subnet (its zone then
+ * binds the launch: *zone is set to it, and a different
+ * Placement.AvailabilityZone is refused) or make sure the account has
+ * its default VPC.
+ */
+int	ctl_runnet_prepare(const struct ctl_req *req, sqlite3 *db,
+	    struct ctl_runnet *net, const char **zone, struct mc_err *err);
+
+/* In the launch's transaction: the interface of instance id in zone. */
+int	ctl_runnet_attach(const struct ctl_req *req, sqlite3 *db,
+	    const struct ctl_runnet *net, const char *id, const char *zone,
+	    struct mc_err *err);
+
+#endif /* CTL_RUNNET_H */
