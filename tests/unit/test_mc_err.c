@@ -102,7 +102,8 @@ test_mapper_table(void **state)
 		if (status >= 500)
 			assert_true(c == MC_EC_INTERNAL_ERROR ||
 			    c == MC_EC_REQUEST_LIMIT_EXCEEDED ||
-			    c == MC_EC_INSUFFICIENT_INSTANCE_CAPACITY);
+			    c == MC_EC_INSUFFICIENT_INSTANCE_CAPACITY ||
+			    c == MC_EC_INSUFFICIENT_ADDRESS_CAPACITY);
 	}
 }
 
