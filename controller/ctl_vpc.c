@@ -360,82 +360,31 @@ default_subnet(sqlite3 *db, const struct ctl_vpc *vpc, const char *zone,
 	return 0;
 }
 
-/* The account's default VPC: 1 and *ret, 0 when it has none, or -1. */
-static int
-default_vpc(sqlite3 *db, const char *account, struct ctl_vpc *ret,
-    struct mc_err *err)
-{
-	struct ctl_vpc	*v = NULL;
-	size_t		 n = 0;
-
-	if (collect(db, VPC_SELECT "WHERE account_id = ? AND is_default = 1",
-	    account, NULL, fill_vpc, sizeof(*v), (void **)&v, &n, err) < 0)
-		return -1;
-	if (n > 0)
-		*ret = v[0];
-	free(v);
-	return n > 0;
-}
-
-/* Is there anything for ensure_default to do?  1 yes, 0 no, -1. */
-static int
-default_missing(sqlite3 *db, const struct ctl_conf *c, const char *account,
-    struct mc_err *err)
-{
-	struct ctl_vpc		vpc;
-	struct ctl_subnet	s;
-	int64_t			made = 0;
-	size_t			i;
-	int			found;
-
-	if (ctl_sql_int(db, &made, err, "SELECT default_vpc_made FROM "
-	    "accounts WHERE id = ?", "s", account) < 0)
-		return -1;
-	if (made == 0)
-		return 1;
-	if ((found = default_vpc(db, account, &vpc, err)) <= 0)
-		return found;	/* deleted by its owner: it stays so */
-	for (i = 0; i < c->zones.n; i++)
-		if ((found = ctl_subnet_default(db, account, c->zones.v[i], &s,
-		    err)) <= 0)
-			return found < 0 ? -1 : 1;
-	return 0;
-}
-
-/* In the write transaction: the VPC if never made, then the subnets. */
+/* In the write transaction: the VPC and a default subnet per zone. */
 static int
 make_default(sqlite3 *db, const struct ctl_conf *c, const char *account,
     int64_t now_ms, struct mc_err *err)
 {
-	struct ctl_vpc		vpc;
-	struct ctl_subnet	s;
-	struct mc_cidr		cidr;
-	int64_t			made = 0;
-	size_t			i;
-	int			found;
+	struct ctl_vpc	vpc;
+	struct mc_cidr	cidr;
+	int64_t		made = 0;
+	size_t		i;
 
 	if (ctl_sql_int(db, &made, err, "SELECT default_vpc_made FROM "
 	    "accounts WHERE id = ?", "s", account) < 0)
 		return -1;
-	if (made == 0) {
-		(void)mc_cidr_parse(CTL_VPC_DEFAULT_CIDR, &cidr);
-		if (ctl_vpc_create(db, c, account, &cidr, true, now_ms, &vpc,
-		    err) < 0 || ctl_sql_run(db, err, "UPDATE accounts SET "
-		    "default_vpc_made = 1 WHERE id = ?", "s", account) < 0)
+	if (made != 0)
+		return 0;	/* another request was first */
+	(void)mc_cidr_parse(CTL_VPC_DEFAULT_CIDR, &cidr);
+	if (ctl_vpc_create(db, c, account, &cidr, true, now_ms, &vpc,
+	    err) < 0 || ctl_sql_run(db, err, "UPDATE accounts SET "
+	    "default_vpc_made = 1 WHERE id = ?", "s", account) < 0)
+		return -1;
+	for (i = 0; i < c->zones.n; i++)
+		if (default_subnet(db, &vpc, c->zones.v[i], now_ms, err) < 0)
 			return -1;
-		mc_log(MC_LOG_INFO, "default vpc made", "vpc=%s account=%s",
-		    vpc.id, account);
-	} else if ((found = default_vpc(db, account, &vpc, err)) <= 0) {
-		return found;
-	}
-	for (i = 0; i < c->zones.n; i++) {
-		if ((found = ctl_subnet_default(db, account, c->zones.v[i], &s,
-		    err)) < 0)
-			return -1;
-		if (found == 0 && default_subnet(db, &vpc, c->zones.v[i],
-		    now_ms, err) < 0)
-			return -1;
-	}
+	mc_log(MC_LOG_INFO, "default vpc made", "vpc=%s account=%s", vpc.id,
+	    account);
 	return 0;
 }
 
@@ -443,11 +392,17 @@ int
 ctl_vpc_ensure_default(sqlite3 *db, const struct ctl_conf *c,
     const char *account, int64_t now_ms, struct mc_err *err)
 {
-	int missing;
+	int64_t	made = 0;
 
-	/* The common case reads only, without the write lock. */
-	if ((missing = default_missing(db, c, account, err)) <= 0)
-		return missing;
+	/*
+	 * Once per account, like EC2's: what its owner deletes later stays
+	 * deleted.  The common case reads only, without the write lock.
+	 */
+	if (ctl_sql_int(db, &made, err, "SELECT default_vpc_made FROM "
+	    "accounts WHERE id = ?", "s", account) < 0)
+		return -1;
+	if (made != 0)
+		return 0;
 	if (ctl_sql_begin(db, err) < 0)
 		return -1;
 	if (make_default(db, c, account, now_ms, err) < 0) {

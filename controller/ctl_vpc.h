@@ -46,10 +46,10 @@ struct ctl_subnet {
 };
 
 /*
- * Make account's default VPC and its default subnets if EC2 would have
- * them by now: once per account (a deleted default VPC stays deleted),
- * and a default subnet for every configured zone that lacks one.  Runs
- * its own write transaction when there is anything to do.
+ * Make account's default VPC and its default subnets (a /20 in each
+ * configured zone) if it never had them: once per account, so that what
+ * its owner deletes stays deleted, as on EC2.  Runs its own write
+ * transaction when there is anything to do.
  */
 int	ctl_vpc_ensure_default(sqlite3 *db, const struct ctl_conf *c,
 	    const char *account, int64_t now_ms, struct mc_err *err);
