@@ -31,7 +31,7 @@ struct field {
 };
 
 static field_check_fn check_id, check_account, check_type, check_uuid,
-    check_path, check_text;
+    check_path, check_text, check_tap, check_mac;
 
 #define FIELD(f, fn, k, opt) \
 	{ #f, offsetof(struct hv_spec, f), \
@@ -49,6 +49,8 @@ static const struct field fields[] = {
 	FIELD(kernel_path, check_path, 0, true),
 	FIELD(initrd_path, check_path, 0, true),
 	FIELD(cmdline, check_text, 0, true),
+	FIELD(nic_tap, check_tap, 0, true),
+	FIELD(nic_mac, check_mac, 0, true),
 };
 
 static int
@@ -144,6 +146,31 @@ check_text(const struct field *f, const char *v, struct mc_err *err)
 	return 0;
 }
 
+/* The agent names its taps with a-z and 0-9 only: nothing to quote. */
+static int
+check_tap(const struct field *f, const char *v, struct mc_err *err)
+{
+	if (strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789") != strlen(v))
+		return bad(f, "is not a link name of a-z and 0-9", err);
+	return 0;
+}
+
+/* Six lower-case hex pairs with colons; unicast (bit 0 of byte 0 clear). */
+static int
+check_mac(const struct field *f, const char *v, struct mc_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < HV_MAC_MAX; i++)
+		if (i % 3 == 2 ? v[i] != ':' :
+		    strchr("0123456789abcdef", v[i]) == NULL || v[i] == '\0')
+			break;
+	if (i < HV_MAC_MAX || v[HV_MAC_MAX] != '\0' ||
+	    strchr("13579bdf", v[1]) != NULL)
+		return bad(f, "is not a lower-case unicast MAC address", err);
+	return 0;
+}
+
 static int
 check_field(const struct hv_spec *spec, const struct field *f,
     struct mc_err *err)
@@ -180,5 +207,8 @@ hv_spec_check(const struct hv_spec *spec, struct mc_err *err)
 		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE,
 		    "invalid instance spec: initrd_path and cmdline need "
 		    "kernel_path");
+	if ((spec->nic_tap[0] == '\0') != (spec->nic_mac[0] == '\0'))
+		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE,
+		    "invalid instance spec: nic_tap and nic_mac go together");
 	return 0;
 }

@@ -14,6 +14,8 @@ struct mc_err;
 #define HV_UUID_LEN	36	/* "ec2e1916-9099-7caf-fd21-012345abcdef" */
 #define HV_TYPE_MAX	64	/* instance type name */
 #define HV_CMDLINE_MAX	1024
+#define HV_TAP_MAX	15	/* IFNAMSIZ - 1 */
+#define HV_MAC_MAX	17	/* "02:00:00:00:00:01" */
 
 struct hv_spec {
 	char		instance_id[HV_ID_MAX + 1];	/* also the domain name */
@@ -31,6 +33,9 @@ struct hv_spec {
 	char		kernel_path[PATH_MAX];
 	char		initrd_path[PATH_MAX];
 	char		cmdline[HV_CMDLINE_MAX];
+	/* A virtio NIC on a tap made beforehand, when nic_tap is not empty. */
+	char		nic_tap[HV_TAP_MAX + 1];
+	char		nic_mac[HV_MAC_MAX + 1];	/* lower case */
 };
 
 #define HV_VCPUS_MAX	256
@@ -42,7 +47,8 @@ struct hv_spec {
  * EC2's (instance, ami-, r-, a 12-digit account), uuid "ec2..." in UUID
  * form, an instance type name, 1..HV_VCPUS_MAX vCPUs, HV_MEM_MIB_MIN..
  * HV_MEM_MIB_MAX MiB, absolute UTF-8 paths without control characters,
- * initrd and cmdline only with a kernel.  Returns 0, or -1 with err set
+ * initrd and cmdline only with a kernel, a tap name of a-z 0-9 with a
+ * lower-case unicast MAC (or neither).  Returns 0, or -1 with err set
  * (InvalidParameterValue) naming the first bad field; paths are not
  * echoed in the message.
  */

@@ -193,6 +193,22 @@ xml_consoles(struct mc_buf *b, const struct hv_spec *spec)
 	x_line(b, 2, "</console>");
 }
 
+/*
+ * The tap exists already (the agent made it and wires it); libvirt only
+ * opens it, and must neither create nor delete it.
+ */
+static void
+xml_nics(struct mc_buf *b, const struct hv_spec *spec)
+{
+	if (spec->nic_tap[0] == '\0')
+		return;
+	x_line(b, 2, "<interface type='ethernet'>");
+	x_empty(b, 3, "mac", "address", spec->nic_mac, "");
+	x_empty(b, 3, "target", "dev", spec->nic_tap, " managed='no'");
+	x_line(b, 3, "<model type='virtio'/>");
+	x_line(b, 2, "</interface>");
+}
+
 static void
 xml_misc_devices(struct mc_buf *b, const struct hv_spec *spec)
 {
@@ -210,7 +226,7 @@ static void
 xml_devices(struct mc_buf *b, const struct hv_spec *spec)
 {
 	static xml_section_fn *const groups[] = {
-		xml_disks, xml_consoles, xml_misc_devices,
+		xml_disks, xml_nics, xml_consoles, xml_misc_devices,
 	};
 	size_t i;
 

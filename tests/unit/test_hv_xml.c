@@ -32,6 +32,7 @@ static const struct {
 	KEY(uuid, K_STR), KEY(vcpus, K_UINT), KEY(mem_mib, K_UINT),
 	KEY(kvm, K_BOOL), KEY(disk_path, K_STR), KEY(console_path, K_STR),
 	KEY(kernel_path, K_STR), KEY(initrd_path, K_STR), KEY(cmdline, K_STR),
+	KEY(nic_tap, K_STR), KEY(nic_mac, K_STR),
 };
 
 /* Values may carry any byte as \xHH, and a backslash as \\. */
