@@ -121,6 +121,7 @@ golden: $(UNIT_BIN)
 	cd tests/unit && MC_GOLDEN_WRITE=1 ../../$(B)/tests/test_ctl_sigv4
 	cd tests/unit && MC_GOLDEN_WRITE=1 ../../$(B)/tests/test_mc_conf
 	cd tests/unit && MC_GOLDEN_WRITE=1 ../../$(B)/tests/test_hv_xml
+	cd tests/unit && MC_GOLDEN_WRITE=1 ../../$(B)/tests/test_agt_imds
 
 include bench/bench.mk
 
