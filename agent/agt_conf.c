@@ -2,11 +2,14 @@
  * agt_conf: the agent's settings table.
  */
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "mc_cleanup.h"
 #include "mc_err.h"
+#include "mc_ipv4.h"
 #include "mc_log.h"
 #include "agt_conf.h"
 
@@ -26,6 +29,42 @@ check_accel(const char *v, struct mc_err *err)
 	    strcmp(v, "tcg") != 0)
 		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE,
 		    "'%.64s' is not auto, kvm or tcg", v);
+	return 0;
+}
+
+/* Short, a-z 0-9 and starting with a letter: it begins link names. */
+static int
+check_prefix(const char *v, struct mc_err *err)
+{
+	size_t n = strlen(v);
+
+	if (n < 2 || n > AGT_CONF_PREFIX_MAX || v[0] < 'a' || v[0] > 'z' ||
+	    strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789") != n)
+		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE,
+		    "'%.64s' is not 2-%d of a-z 0-9 starting with a letter", v,
+		    AGT_CONF_PREFIX_MAX);
+	return 0;
+}
+
+static int
+check_ipv4(const char *v, struct mc_err *err)
+{
+	uint32_t a;
+
+	if (!mc_ipv4_parse(v, &a))
+		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE,
+		    "'%.64s' is not an IPv4 address", v);
+	return 0;
+}
+
+static int
+check_link(const char *v, struct mc_err *err)
+{
+	size_t n = strlen(v);
+
+	if (n >= 16 || strpbrk(v, "/ \t\n") != NULL)
+		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE,
+		    "'%.64s' is not a network interface name", v);
 	return 0;
 }
 
@@ -56,6 +95,20 @@ static const struct mc_conf_setting settings[] = {
 	    "wait at the controller", OFF(poll_wait_s), 1, 60, NULL },
 	{ "log-level", MC_CONF_STR, "info", "debug, info, warn or error",
 	    OFF(log_level), 0, 0, mc_log_level_check },
+	{ "net-prefix", MC_CONF_STR, "mc", "first letters of the name of "
+	    "every link, namespace and nftables table the agent makes (2-4 "
+	    "of a-z 0-9); it touches nothing else", OFF(net_prefix), 0, 0,
+	    check_prefix },
+	{ "uplink", MC_CONF_STR, "", "the link to the LAN that public "
+	    "addresses live on and NAT goes out of (default: the link of "
+	    "the default route)", OFF(uplink), 0, 0, check_link },
+	{ "mtu", MC_CONF_INT, "1500", "MTU of instance networks (given by "
+	    "DHCP)", OFF(mtu), 576, 9000, NULL },
+	{ "dns-server", MC_CONF_LIST, NULL, "a DNS server the VPC resolvers "
+	    "forward to (default: the non-loopback ones of /etc/resolv.conf)",
+	    OFF(dns_servers), 0, 0, check_ipv4 },
+	{ "dnsmasq", MC_CONF_STR, "dnsmasq", "the dnsmasq program that "
+	    "serves DHCP and DNS in each VPC", OFF(dnsmasq), 0, 0, NULL },
 };
 
 int

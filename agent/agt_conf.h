@@ -15,6 +15,7 @@
 struct mc_err;
 
 #define AGT_CONF_DEFAULT_PATH	"/etc/minicloud/agent.conf"
+#define AGT_CONF_PREFIX_MAX	4	/* net-prefix: names must fit IFNAMSIZ */
 
 struct agt_conf {
 	char		*controller;		/* http://host:port of the agents' API */
@@ -27,6 +28,11 @@ struct agt_conf {
 	long long	 report_interval_s;
 	long long	 poll_wait_s;
 	char		*log_level;
+	char		*net_prefix;		/* of every link, netns, table */
+	char		*uplink;		/* "" : the default route's link */
+	long long	 mtu;			/* of instance networks */
+	struct mc_strv	 dns_servers;		/* upstream of the VPC resolvers */
+	char		*dnsmasq;		/* the program */
 	/* Derived by agt_conf_load. */
 	char		 name[MC_PROTO_NAME_MAX + 1];
 	char		 token[MC_FS_TOKEN_MAX + 2];

@@ -1,0 +1,142 @@
+/*
+ * Tests of agt_netcfg: the text of a VPC's rules and DHCP/DNS set-up
+ * against golden files, and each checked by the real tools: nft parses
+ * and checks the scripts against this kernel (nft -c, which changes
+ * nothing), dnsmasq --test reads the configuration.
+ */
+#include <sys/wait.h>
+
+#include <unistd.h>
+
+#include "mc_test.h"
+
+#include "agt_netcfg.h"
+
+#define DATA	"data/agt_netcfg"
+
+static const struct agt_netcfg_port ports[] = {
+	{ "mct0123456789a", "02:00:00:00:00:01", 0x0a000104, 0xc6336407,
+	    "ip-10-0-1-4", { 0x0a000100, 24 }, "subnet-0123456789abcdef0" },
+	{ "mct0123456789b", "02:00:00:00:00:02", 0x0a000105, 0,
+	    "ip-10-0-1-5", { 0x0a000100, 24 }, "subnet-0123456789abcdef0" },
+	{ "mct0123456789c", "02:00:00:00:00:03", 0x0a000204, 0,
+	    "ip-10-0-2-4", { 0x0a000200, 24 }, "subnet-00000000000000002" },
+};
+
+static const char *const dns[] = { "192.0.2.53" };
+
+static const struct agt_netcfg_vpc vpc = {
+	"mc", { 0x0a000000, 16 }, 7, "mc-1.compute.internal", 1500, dns, 1,
+	"/var/lib/minicloud-agent/net/vpc-1/hosts",
+	"/var/lib/minicloud-agent/net/vpc-1/names", ports, 3,
+};
+
+/* Write text to a scratch file and run argv on it; its exit status. */
+static int
+run_on(const char *text, const char *tool, const char *arg)
+{
+	char	path[] = "/tmp/mc-unit-netcfg-XXXXXX";
+	char	cmd[512];
+	int	fd, st;
+
+	assert_true((fd = mkstemp(path)) >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	(void)snprintf(cmd, sizeof(cmd), "%s %s%s >/dev/null 2>&1", tool, arg,
+	    path);
+	st = system(cmd);
+	unlink(path);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static bool
+have(const char *prog)
+{
+	char cmd[256];
+
+	(void)snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null", prog);
+	return system(cmd) == 0;
+}
+
+static void
+test_addresses(void **state)
+{
+	struct mc_cidr c = { 0x0a000100, 24 };
+
+	(void)state;
+	assert_int_equal(agt_netcfg_transit(0), 0xa9fe0000);
+	assert_int_equal(agt_netcfg_transit(7), 0xa9fe000e);
+	/* The highest vni's pair stays below 169.254.128.0. */
+	assert_int_equal(agt_netcfg_transit(16383) + 1, 0xa9fe7fff);
+	assert_int_equal(agt_netcfg_gateway(&c), 0x0a000101);
+	assert_int_equal(agt_netcfg_resolver(&vpc.cidr), 0x0a000002);
+}
+
+static void
+test_vpc_nft(void **state)
+{
+	char			*s = agt_netcfg_vpc_nft(&vpc);
+	struct agt_netcfg_vpc	 empty = vpc;
+
+	(void)state;
+	assert_non_null(s);
+	mc_test_golden(DATA "/vpc.nft", s);
+	if (have("nft") && geteuid() == 0)
+		assert_int_equal(run_on(s, "nft -c -f", ""), 0);
+	free(s);
+	empty.n_ports = 0;
+	s = agt_netcfg_vpc_nft(&empty);
+	assert_non_null(s);
+	mc_test_golden(DATA "/vpc-empty.nft", s);
+	if (have("nft") && geteuid() == 0)
+		assert_int_equal(run_on(s, "nft -c -f", ""), 0);
+	free(s);
+}
+
+static void
+test_host_nft(void **state)
+{
+	char *s = agt_netcfg_host_nft("mcx");
+
+	(void)state;
+	assert_non_null(s);
+	mc_test_golden(DATA "/host.nft", s);
+	if (have("nft") && geteuid() == 0)
+		assert_int_equal(run_on(s, "nft -c -f", ""), 0);
+	free(s);
+}
+
+static void
+test_dnsmasq(void **state)
+{
+	char *conf = agt_netcfg_dnsmasq_conf(&vpc);
+	char *hosts = agt_netcfg_dnsmasq_hosts(&vpc);
+	char *names = agt_netcfg_dnsmasq_names(&vpc);
+
+	(void)state;
+	assert_non_null(conf);
+	assert_non_null(hosts);
+	assert_non_null(names);
+	mc_test_golden(DATA "/dnsmasq.conf", conf);
+	mc_test_golden(DATA "/dnsmasq.hosts", hosts);
+	mc_test_golden(DATA "/dnsmasq.names", names);
+	if (have("dnsmasq"))
+		assert_int_equal(run_on(conf, "dnsmasq --test", "--conf-file="),
+		    0);
+	free(conf);
+	free(hosts);
+	free(names);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_addresses),
+		cmocka_unit_test(test_vpc_nft),
+		cmocka_unit_test(test_host_nft),
+		cmocka_unit_test(test_dnsmasq),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
