@@ -15,6 +15,7 @@
 
 #include "mc_cleanup.h"
 #include "mc_err.h"
+#include "mc_fs.h"
 #include "mc_id.h"
 #include "ami_cache.h"
 #include "hv_xml.h"
@@ -129,36 +130,25 @@ agt_inst_spec(const char *state_dir, const char *cache_dir,
 unsigned
 agt_inst_reboot_load(const char *state_dir, const char *id)
 {
-	char		path[PATH_MAX], buf[32];
-	FILE		*f;
-	unsigned	v = 0;
+	char path[PATH_MAX], buf[32];
 
 	if (agt_inst_path(state_dir, id, "reboot_seq", path, sizeof(path),
-	    NULL) < 0 || (f = fopen(path, "re")) == NULL)
+	    NULL) < 0 || mc_fs_read_small(path, buf, sizeof(buf), NULL) < 0)
 		return 0;
-	if (fgets(buf, sizeof(buf), f) != NULL)
-		v = (unsigned)strtoul(buf, NULL, 10);
-	fclose(f);
-	return v;
+	return (unsigned)strtoul(buf, NULL, 10);
 }
 
 int
 agt_inst_reboot_save(const char *state_dir, const char *id, unsigned seq,
     struct mc_err *err)
 {
-	char	path[PATH_MAX], tmp[PATH_MAX + 8];
-	FILE	*f;
+	char	path[PATH_MAX], buf[32];
 
 	if (agt_inst_path(state_dir, id, "reboot_seq", path, sizeof(path),
 	    err) < 0)
 		return -1;
-	(void)snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if ((f = fopen(tmp, "we")) == NULL)
-		return mc_err_sys(err, errno, "cannot write %s", tmp);
-	fprintf(f, "%u\n", seq);
-	if (fclose(f) != 0 || rename(tmp, path) < 0)
-		return mc_err_sys(err, errno, "cannot write %s", path);
-	return 0;
+	(void)snprintf(buf, sizeof(buf), "%u\n", seq);
+	return mc_fs_write_atomic(path, buf, strlen(buf), 0644, err);
 }
 
 int

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -67,6 +68,60 @@ mc_fs_read_token(const char *path, char *buf, size_t bufsz,
 		    "the token file %s must hold one token of %d to %d "
 		    "letters, digits or -_.+/=", path, MC_FS_TOKEN_MIN,
 		    MC_FS_TOKEN_MAX);
+	}
+	return 0;
+}
+
+ssize_t
+mc_fs_read_small(const char *path, char *buf, size_t bufsz,
+    struct mc_err *err)
+{
+	ssize_t	n;
+	int	fd;
+
+	if (bufsz == 0)
+		return mc_err_set(err, MC_EC_INTERNAL_ERROR, "no buffer");
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return mc_err_sys(err, errno, "cannot open %s", path);
+	n = read(fd, buf, bufsz - 1);
+	(void)close(fd);
+	if (n < 0)
+		return mc_err_sys(err, errno, "cannot read %s", path);
+	buf[n] = '\0';
+	return n;
+}
+
+int
+mc_fs_write_atomic(const char *path, const void *data, size_t len,
+    mode_t mode, struct mc_err *err)
+{
+	char		 tmp[PATH_MAX];
+	const char	*p = data;
+	ssize_t		 n;
+	int		 fd;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
+		return mc_err_set(err, MC_EC_INTERNAL_ERROR, "path too long");
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    mode)) < 0)
+		return mc_err_sys(err, errno, "cannot write %s", tmp);
+	while (len > 0 && (n = write(fd, p, len)) > 0) {
+		p += n;
+		len -= (size_t)n;
+	}
+	if (len > 0 || fchmod(fd, mode) < 0 || close(fd) < 0) {
+		int e = errno;
+
+		if (len > 0)
+			(void)close(fd);
+		(void)unlink(tmp);
+		return mc_err_sys(err, e, "cannot write %s", tmp);
+	}
+	if (rename(tmp, path) < 0) {
+		int e = errno;
+
+		(void)unlink(tmp);
+		return mc_err_sys(err, e, "cannot write %s", path);
 	}
 	return 0;
 }

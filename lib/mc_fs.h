@@ -28,4 +28,19 @@ int	mc_fs_mkdirs(const char *path, mode_t mode, struct mc_err *err);
 int	mc_fs_read_token(const char *path, char *buf, size_t bufsz,
 	    struct mc_err *err);
 
+/*
+ * Read the start of file path into buf (bufsz bytes, NUL-terminated; a
+ * longer file is cut).  Returns the bytes read, or -1 with err set.
+ */
+ssize_t	mc_fs_read_small(const char *path, char *buf, size_t bufsz,
+	    struct mc_err *err);
+
+/*
+ * Replace file path with len bytes of data, mode mode, atomically (a
+ * temporary file renamed over it): readers see the old or the new file,
+ * never a part.  Returns 0, or -1 with err set.
+ */
+int	mc_fs_write_atomic(const char *path, const void *data, size_t len,
+	    mode_t mode, struct mc_err *err);
+
 #endif /* MC_FS_H */
