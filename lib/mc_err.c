@@ -60,6 +60,12 @@ static const struct {
 	    { "InvalidAMIName.Duplicate", 400 },
 	[MC_EC_INVALID_AMI_ATTRIBUTE_ITEM_VALUE] =
 	    { "InvalidAMIAttributeItemValue", 400 },
+	[MC_EC_INVALID_KEY_PAIR_NOT_FOUND] =
+	    { "InvalidKeyPair.NotFound", 400 },
+	[MC_EC_INVALID_KEY_PAIR_DUPLICATE] =
+	    { "InvalidKeyPair.Duplicate", 400 },
+	[MC_EC_INVALID_KEY_FORMAT]	= { "InvalidKey.Format",	400 },
+	[MC_EC_RESOURCE_LIMIT_EXCEEDED]	= { "ResourceLimitExceeded",	400 },
 };
 
 static int

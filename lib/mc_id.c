@@ -27,6 +27,8 @@ static const struct {
 	[MC_ID_VOLUME]	    = { "vol-",	MC_EC_INVALID_VOLUME_ID_MALFORMED },
 	[MC_ID_KERNEL]	    = { "aki-",	MC_EC_INVALID_PARAMETER_VALUE },
 	[MC_ID_RAMDISK]	    = { "ari-",	MC_EC_INVALID_PARAMETER_VALUE },
+	/* EC2 has no Malformed code for key pairs: callers say NotFound. */
+	[MC_ID_KEY_PAIR]    = { "key-",	MC_EC_INVALID_PARAMETER_VALUE },
 };
 
 int

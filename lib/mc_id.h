@@ -17,6 +17,7 @@ enum mc_id_kind {
 	MC_ID_VOLUME,		/* vol- */
 	MC_ID_KERNEL,		/* aki- */
 	MC_ID_RAMDISK,		/* ari- */
+	MC_ID_KEY_PAIR,		/* key- */
 	MC_ID__MAX
 };
 
