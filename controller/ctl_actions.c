@@ -13,6 +13,7 @@
 #include "ctl_images.h"
 #include "ctl_instances.h"
 #include "ctl_itypes.h"
+#include "ctl_keypairs.h"
 #include "ctl_regions.h"
 #include "ctl_tags.h"
 
@@ -172,11 +173,38 @@ static const struct ctl_pspec p_describe_tags[] = {
 	FILTER_PARAMS,
 };
 
+static const struct ctl_pspec p_create_key_pair[] = {
+	{ "KeyName", CTL_P_STR },
+	{ "KeyType", CTL_P_STR },
+	{ "KeyFormat", CTL_P_STR },
+	TAGSPEC_PARAMS,
+};
+
+static const struct ctl_pspec p_import_key_pair[] = {
+	{ "KeyName", CTL_P_STR },
+	{ "PublicKeyMaterial", CTL_P_STR },
+	TAGSPEC_PARAMS,
+};
+
+static const struct ctl_pspec p_describe_key_pairs[] = {
+	{ "KeyName.N", CTL_P_STR },
+	{ "KeyPairId.N", CTL_P_STR },
+	{ "IncludePublicKey", CTL_P_BOOL },
+	FILTER_PARAMS,
+};
+
+static const struct ctl_pspec p_delete_key_pair[] = {
+	{ "KeyName", CTL_P_STR },
+	{ "KeyPairId", CTL_P_STR },
+};
+
 #define ACTION(name, fn, params) \
 	{ name, fn, params, MC_NELEMS(params) }
 
 const struct ctl_action ctl_actions[] = {
+	ACTION("CreateKeyPair", ctl_keypairs_create, p_create_key_pair),
 	ACTION("CreateTags", ctl_tags_create, p_tags),
+	ACTION("DeleteKeyPair", ctl_keypairs_delete, p_delete_key_pair),
 	ACTION("DeleteTags", ctl_tags_delete, p_tags),
 	ACTION("DeregisterImage", ctl_images_deregister, p_deregister_image),
 	ACTION("DescribeAccountAttributes", ctl_attrs_describe,
@@ -193,9 +221,12 @@ const struct ctl_action ctl_actions[] = {
 	ACTION("DescribeInstanceTypes", ctl_itypes_describe, p_instance_types),
 	ACTION("DescribeInstances", ctl_instances_describe,
 	    p_describe_instances),
+	ACTION("DescribeKeyPairs", ctl_keypairs_describe,
+	    p_describe_key_pairs),
 	ACTION("DescribeRegions", ctl_regions_describe, p_regions),
 	ACTION("DescribeTags", ctl_tags_describe, p_describe_tags),
 	ACTION("GetConsoleOutput", ctl_instances_console, p_console),
+	ACTION("ImportKeyPair", ctl_keypairs_import, p_import_key_pair),
 	ACTION("ModifyImageAttribute", ctl_images_modify_attr,
 	    p_modify_image_attr),
 	ACTION("ModifyInstanceAttribute", ctl_instances_modify_attr,

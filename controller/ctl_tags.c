@@ -37,6 +37,8 @@ static const struct {
 	    "SELECT 1 FROM images WHERE id = ?1 AND owner = ?2" },
 	{ "ari-", "ramdisk", MC_EC_INVALID_ID,
 	    "SELECT 1 FROM images WHERE id = ?1 AND owner = ?2" },
+	{ "key-", "key-pair", MC_EC_INVALID_KEY_PAIR_NOT_FOUND,
+	    "SELECT 1 FROM key_pairs WHERE id = ?1 AND account_id = ?2" },
 };
 
 static int
@@ -127,6 +129,21 @@ ctl_tags_fvals(const struct ctl_tagkv *tags, size_t n,
 		else if (strcmp(f->name + 4, tags[i].key) == 0)
 			ctl_fvals_add(fv, tags[i].value);
 	}
+}
+
+void
+ctl_tags_xml(struct ctl_xml *x, const struct ctl_tagkv *tags, size_t n)
+{
+	size_t i;
+
+	ctl_xml_open(x, "tagSet");
+	for (i = 0; i < n; i++) {
+		ctl_xml_open(x, "item");
+		ctl_xml_str(x, "key", tags[i].key);
+		ctl_xml_str(x, "value", tags[i].value);
+		ctl_xml_close(x);
+	}
+	ctl_xml_close(x);
 }
 
 /* Every ResourceId.N must be a resource of the caller's. */
