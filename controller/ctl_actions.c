@@ -14,6 +14,7 @@
 #include "ctl_instances.h"
 #include "ctl_itypes.h"
 #include "ctl_mdopts.h"
+#include "ctl_keypairs.h"
 #include "ctl_regions.h"
 #include "ctl_tags.h"
 #include "ctl_vpcs.h"
@@ -284,6 +285,31 @@ static const struct ctl_pspec p_describe_tags[] = {
 	FILTER_PARAMS,
 };
 
+static const struct ctl_pspec p_create_key_pair[] = {
+	{ "KeyName", CTL_P_STR },
+	{ "KeyType", CTL_P_STR },
+	{ "KeyFormat", CTL_P_STR },
+	TAGSPEC_PARAMS,
+};
+
+static const struct ctl_pspec p_import_key_pair[] = {
+	{ "KeyName", CTL_P_STR },
+	{ "PublicKeyMaterial", CTL_P_STR },
+	TAGSPEC_PARAMS,
+};
+
+static const struct ctl_pspec p_describe_key_pairs[] = {
+	{ "KeyName.N", CTL_P_STR },
+	{ "KeyPairId.N", CTL_P_STR },
+	{ "IncludePublicKey", CTL_P_BOOL },
+	FILTER_PARAMS,
+};
+
+static const struct ctl_pspec p_delete_key_pair[] = {
+	{ "KeyName", CTL_P_STR },
+	{ "KeyPairId", CTL_P_STR },
+};
+
 #define ACTION(name, fn, params) \
 	{ name, fn, params, MC_NELEMS(params) }
 
@@ -291,9 +317,11 @@ const struct ctl_action ctl_actions[] = {
 	ACTION("AllocateAddress", ctl_addresses_allocate, p_allocate_address),
 	ACTION("AssociateAddress", ctl_addresses_associate,
 	    p_associate_address),
+	ACTION("CreateKeyPair", ctl_keypairs_create, p_create_key_pair),
 	ACTION("CreateSubnet", ctl_subnets_create, p_create_subnet),
 	ACTION("CreateTags", ctl_tags_create, p_tags),
 	ACTION("CreateVpc", ctl_vpcs_create, p_create_vpc),
+	ACTION("DeleteKeyPair", ctl_keypairs_delete, p_delete_key_pair),
 	ACTION("DeleteSubnet", ctl_subnets_delete, p_subnet_id),
 	ACTION("DeleteTags", ctl_tags_delete, p_tags),
 	ACTION("DeleteVpc", ctl_vpcs_delete, p_vpc_id),
@@ -314,6 +342,8 @@ const struct ctl_action ctl_actions[] = {
 	ACTION("DescribeInstanceTypes", ctl_itypes_describe, p_instance_types),
 	ACTION("DescribeInstances", ctl_instances_describe,
 	    p_describe_instances),
+	ACTION("DescribeKeyPairs", ctl_keypairs_describe,
+	    p_describe_key_pairs),
 	ACTION("DescribeNetworkInterfaces", ctl_enis_describe,
 	    p_describe_enis),
 	ACTION("DescribeRegions", ctl_regions_describe, p_regions),
@@ -325,6 +355,7 @@ const struct ctl_action ctl_actions[] = {
 	ACTION("DisassociateAddress", ctl_addresses_disassociate,
 	    p_disassociate_address),
 	ACTION("GetConsoleOutput", ctl_instances_console, p_console),
+	ACTION("ImportKeyPair", ctl_keypairs_import, p_import_key_pair),
 	ACTION("ModifyImageAttribute", ctl_images_modify_attr,
 	    p_modify_image_attr),
 	ACTION("ModifyInstanceAttribute", ctl_instances_modify_attr,

@@ -186,6 +186,18 @@ const char *const ctl_store_migrations[] = {
 	"  DEFAULT 'enabled';"
 	"ALTER TABLE instances ADD COLUMN md_tags TEXT NOT NULL "
 	"  DEFAULT 'disabled';",
+
+	/* 4: key pairs (public keys only; names unique per account). */
+	"CREATE TABLE key_pairs ("
+	"  id            TEXT PRIMARY KEY,"		/* key- */
+	"  account_id    TEXT NOT NULL,"
+	"  name          TEXT NOT NULL,"
+	"  key_type      TEXT NOT NULL,"		/* rsa ed25519 */
+	"  fingerprint   TEXT NOT NULL,"		/* as EC2 shows it */
+	"  public_key    TEXT NOT NULL,"		/* OpenSSH line */
+	"  created_ms    INTEGER NOT NULL,"
+	"  UNIQUE (account_id, name)"
+	");",
 };
 
 const size_t ctl_store_n_migrations =

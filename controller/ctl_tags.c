@@ -45,6 +45,8 @@ static const struct {
 	    "SELECT 1 FROM enis WHERE id = ?1 AND account_id = ?2" },
 	{ "eipalloc-", "elastic-ip", MC_EC_INVALID_ALLOCATION_ID_NOT_FOUND,
 	    "SELECT 1 FROM addresses WHERE id = ?1 AND account_id = ?2" },
+	{ "key-", "key-pair", MC_EC_INVALID_KEY_PAIR_NOT_FOUND,
+	    "SELECT 1 FROM key_pairs WHERE id = ?1 AND account_id = ?2" },
 };
 
 static int

@@ -1,5 +1,5 @@
 /*
- * ctl_tags: tags on resources (instances and images so far): storage,
+ * ctl_tags: tags on resources (instances, images, key pairs): storage,
  * the tag filters every Describe action shares, and the CreateTags,
  * DeleteTags and DescribeTags actions.  A resource's tags belong to its
  * account; the kind of resource is known from its id's prefix.
@@ -50,8 +50,9 @@ int	ctl_tags_drop(sqlite3 *db, const char *resource_id, struct mc_err *err);
 void	ctl_tags_fvals(const struct ctl_tagkv *tags, size_t n,
 	    const struct ctl_filter *f, struct ctl_fvals *fv);
 
-/* Write <tagSet> with the n tags. */
-void	ctl_tags_xml(struct ctl_xml *x, const struct ctl_tagkv *tags, size_t n);
+/* Write <tagSet> with an <item> (key, value) per tag to x. */
+void	ctl_tags_xml(struct ctl_xml *x, const struct ctl_tagkv *tags,
+	    size_t n);
 
 /* The filter names above, for an action's filter table (field = code). */
 #define CTL_TAGS_FILTERS(code) \

@@ -86,6 +86,12 @@ static const struct {
 	[MC_EC_INSUFFICIENT_ADDRESS_CAPACITY] =
 	    { "InsufficientAddressCapacity", 500 },
 	[MC_EC_VPC_ID_NOT_SPECIFIED] = { "VPCIdNotSpecified", 400 },
+	[MC_EC_INVALID_KEY_PAIR_NOT_FOUND] =
+	    { "InvalidKeyPair.NotFound", 400 },
+	[MC_EC_INVALID_KEY_PAIR_DUPLICATE] =
+	    { "InvalidKeyPair.Duplicate", 400 },
+	[MC_EC_INVALID_KEY_FORMAT]	= { "InvalidKey.Format",	400 },
+	[MC_EC_RESOURCE_LIMIT_EXCEEDED]	= { "ResourceLimitExceeded",	400 },
 };
 
 static int

@@ -33,6 +33,8 @@ static const struct {
 	[MC_ID_ENI_ATTACH]  = { "eni-attach-", MC_EC_INVALID_PARAMETER_VALUE },
 	[MC_ID_EIP_ALLOC]   = { "eipalloc-", MC_EC_INVALID_ALLOCATION_ID_MALFORMED },
 	[MC_ID_EIP_ASSOC]   = { "eipassoc-", MC_EC_INVALID_ASSOCIATION_ID_MALFORMED },
+	/* EC2 has no Malformed code for key pairs: callers say NotFound. */
+	[MC_ID_KEY_PAIR]    = { "key-",	MC_EC_INVALID_PARAMETER_VALUE },
 };
 
 int

@@ -23,6 +23,7 @@ enum mc_id_kind {
 	MC_ID_ENI_ATTACH,	/* eni-attach- */
 	MC_ID_EIP_ALLOC,	/* eipalloc- */
 	MC_ID_EIP_ASSOC,	/* eipassoc- */
+	MC_ID_KEY_PAIR,		/* key- */
 	MC_ID__MAX
 };
 

@@ -11,6 +11,8 @@ libmicrohttpd-dev
 libsqlite3-dev
 sqlite3
 libssl-dev
+openssl
+openssh-client
 uuid-dev
 libcmocka-dev
 libcurl4-openssl-dev

@@ -8,12 +8,14 @@ FUZZ_CFLAGS	:= -g -O1 -std=gnu17 -D_GNU_SOURCE -Ilib -Icontroller -Iami \
 		   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_SECONDS	?= 60
 FUZZ_RUNS	?= 300000
-FUZZERS		:= fuzz_query fuzz_sigv4 fuzz_ami_format
+FUZZERS		:= fuzz_query fuzz_sigv4 fuzz_ami_format fuzz_keyimport
 FUZZ_BINS	:= $(FUZZERS:%=$(FUZZ_B)/%)
 FUZZ_LIBSRC	:= lib/mc_err.c lib/mc_buf.c lib/mc_utf8.c lib/mc_time.c lib/mc_hex.c \
 		   controller/ctl_query.c controller/ctl_params.c \
 		   controller/ctl_filter.c controller/ctl_sigv4.c \
-		   controller/ctl_sigv4_parse.c ami/ami_format.c
+		   controller/ctl_sigv4_parse.c ami/ami_format.c \
+		   lib/mc_base64.c controller/ctl_keyfmt.c \
+		   controller/ctl_keyimport.c controller/ctl_sshwire.c
 
 $(FUZZ_B)/%: tests/fuzz/%.c $(FUZZ_LIBSRC)
 	@mkdir -p $(@D)

@@ -79,6 +79,12 @@ test_mapper_table(void **state)
 		{ MC_EC_INSUFFICIENT_INSTANCE_CAPACITY,
 		    "InsufficientInstanceCapacity", 500 },
 		{ MC_EC_INCORRECT_INSTANCE_STATE, "IncorrectInstanceState", 400 },
+		{ MC_EC_INVALID_KEY_PAIR_NOT_FOUND, "InvalidKeyPair.NotFound",
+		    400 },
+		{ MC_EC_INVALID_KEY_PAIR_DUPLICATE, "InvalidKeyPair.Duplicate",
+		    400 },
+		{ MC_EC_INVALID_KEY_FORMAT, "InvalidKey.Format", 400 },
+		{ MC_EC_RESOURCE_LIMIT_EXCEEDED, "ResourceLimitExceeded", 400 },
 		{ MC_EC__MAX, "InternalError", 500 },
 	};
 	size_t	i;

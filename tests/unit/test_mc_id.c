@@ -46,6 +46,9 @@ test_check_table(void **state)
 		{ MC_ID_IMAGE, "ami-123", MC_EC_INVALID_AMI_ID_MALFORMED },
 		{ MC_ID_VOLUME, NULL, MC_EC_INVALID_VOLUME_ID_MALFORMED },
 		{ MC_ID_RESERVATION, "r-0123456789abcdef0", MC_EC_NONE },
+		{ MC_ID_KEY_PAIR, "key-0123456789abcdef0", MC_EC_NONE },
+		{ MC_ID_KEY_PAIR, "key-01234567x9abcdef0",
+		    MC_EC_INVALID_PARAMETER_VALUE },
 	};
 	size_t i;
 
