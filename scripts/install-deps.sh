@@ -18,6 +18,9 @@ libcmocka-dev
 libcurl4-openssl-dev
 libjson-c-dev
 libvirt-dev
+libmnl-dev
+libnftables-dev
+iproute2
 libvirt-daemon-system
 libvirt-clients
 qemu-system-x86
