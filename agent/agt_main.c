@@ -5,11 +5,13 @@
  * Instances keep running when the agent stops; the next agent adopts
  * them.
  */
+#include <sys/random.h>
 #include <sys/signalfd.h>
 #include <sys/statvfs.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -30,6 +32,9 @@
 #include "agt_client.h"
 #include "agt_conf.h"
 #include "agt_images.h"
+#include "agt_imds.h"
+#include "agt_md.h"
+#include "agt_net.h"
 #include "agt_poll.h"
 #include "agt_reconcile.h"
 
@@ -127,6 +132,43 @@ open_hv(struct agent *g, struct mc_err *err)
 	return 0;
 }
 
+/*
+ * The metadata service's token key: kept in the state directory, so
+ * that tokens outlive an agent restart.
+ */
+static int
+imds_secret(const char *state_dir, unsigned char *key, size_t n,
+    struct mc_err *err)
+{
+	char	path[PATH_MAX];
+	ssize_t	got;
+
+	(void)snprintf(path, sizeof(path), "%s/imds.secret", state_dir);
+	if ((got = mc_fs_read_small(path, (char *)key, n + 1, NULL)) ==
+	    (ssize_t)n)
+		return 0;
+	if (getrandom(key, n, 0) != (ssize_t)n)
+		return mc_err_sys(err, errno, "cannot make the IMDS key");
+	return mc_fs_write_atomic(path, key, n, 0600, err);
+}
+
+static int
+start_network(struct agent *g, struct mc_err *err)
+{
+	struct agt_imds_conf ic;
+
+	memset(&ic, 0, sizeof(ic));
+	if ((g->a.md = agt_md_new()) == NULL)
+		return mc_err_sys(err, ENOMEM, "out of memory");
+	ic.lookup = agt_md_lookup;
+	ic.arg = g->a.md;
+	if (imds_secret(g->conf.state_dir, ic.secret, sizeof(ic.secret),
+	    err) < 0 || (g->a.imds = agt_imds_new(&ic, err)) == NULL)
+		return -1;
+	explicit_bzero(ic.secret, sizeof(ic.secret));
+	return agt_net_new(&g->conf, g->a.imds, &g->a.net, err);
+}
+
 static int
 agent_start(struct agent *g, struct mc_err *err)
 {
@@ -148,7 +190,8 @@ agent_start(struct agent *g, struct mc_err *err)
 	if (make_dirs(g, err) < 0 || open_hv(g, err) < 0 ||
 	    agt_client_new(g->conf.controller, g->conf.token, &g->a.client,
 	    err) < 0 || agt_images_new(g->a.cache_dir,
-	    agt_client_auth(g->a.client), g->wake[1], &g->a.images, err) < 0)
+	    agt_client_auth(g->a.client), g->wake[1], &g->a.images, err) < 0 ||
+	    start_network(g, err) < 0)
 		return -1;
 	return agt_poll_start(&g->conf, g->wake[1], &g->poll, err);
 }
@@ -162,6 +205,9 @@ agent_stop(struct agent *g)
 	hv_events_free(g->events);
 	agt_images_free(g->a.images);
 	agt_reconcile_clear(&g->a);
+	agt_net_free(g->a.net);
+	agt_imds_free(g->a.imds);
+	agt_md_free(g->a.md);
 	agt_client_free(g->a.client);
 	hv_conn_free(g->a.hv);
 	agt_conf_clear(&g->conf);
@@ -238,6 +284,11 @@ main_loop(struct agent *g)
 			g->a.need_register = true;
 		memset(&d, 0, sizeof(d));
 		if (agt_poll_take(g->poll, &d)) {
+			struct mc_err err = { 0 };
+
+			if (agt_md_set(g->a.md, &d, &err) < 0)
+				mc_log(MC_LOG_WARN, "metadata not updated",
+				    "detail=%s", err.msg);
 			mc_proto_desired_clear(&g->a.desired);
 			g->a.desired = d;
 			g->a.have_desired = true;

@@ -17,6 +17,7 @@
 #include "agt_conf.h"
 #include "agt_images.h"
 #include "agt_inst.h"
+#include "agt_net.h"
 #include "agt_reconcile.h"
 
 #define FAILURES_MAX	3		/* steps failed in a row: give up */
@@ -100,8 +101,17 @@ launch(struct agt *a, const struct mc_proto_inst *w, struct agt_inst *in)
 	if (agt_inst_prepare(a->conf->state_dir, a->cache_dir, w, &err) < 0)
 		return failed(in, "make the disk", &err);
 	if (agt_inst_spec(a->conf->state_dir, a->cache_dir, w, a->kvm, &spec,
-	    &err) < 0 || hv_domain_define(a->hv, &spec, &err) < 0)
+	    &err) < 0)
 		return failed(in, "define the domain", &err);
+	if (w->nic.eni[0] != '\0') {
+		agt_net_tap_name(a->net, w->id, spec.nic_tap);
+		(void)snprintf(spec.nic_mac, sizeof(spec.nic_mac), "%s",
+		    w->nic.mac);
+	}
+	if (hv_domain_define(a->hv, &spec, &err) < 0)
+		return failed(in, "define the domain", &err);
+	if (agt_net_tap_ready(a->net, w, &err) < 0)
+		return failed(in, "make the network interface", &err);
 	if (hv_domain_start(a->hv, w->id, &err) < 0)
 		return failed(in, "start the domain", &err);
 	mc_log(MC_LOG_INFO, "instance started", "instance=%s type=%s vcpus=%u "
@@ -351,10 +361,22 @@ upload_console(struct agt *a, struct agt_inst *in)
 	}
 }
 
+static const struct mc_proto_inst *
+wish_of(const struct agt *a, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < a->desired.n; i++)
+		if (strcmp(a->desired.v[i].id, id) == 0)
+			return &a->desired.v[i];
+	return NULL;
+}
+
 /* Tell the controller what was wired, for `minicloud explain`. */
 static void
 upload_explain(struct agt *a, struct agt_inst *in)
 {
+	const struct mc_proto_inst *w = wish_of(a, in->id);
 	MC_AUTOFREE char	*xml = NULL;
 	MC_AUTOFREE char	*chain = NULL;
 	struct mc_buf		 b;
@@ -371,10 +393,26 @@ upload_explain(struct agt *a, struct agt_inst *in)
 	    "%s)\n\n%s\n## serial console: %s/instances/%s/console.log\n",
 	    a->conf->name, a->conf->libvirt_uri, in->id, xml, disk, chain,
 	    a->conf->state_dir, in->id);
+	if (w != NULL)
+		agt_net_explain(a->net, w, &b);
 	if (!b.failed && agt_client_put_text(a->client, a->conf->name, in->id,
 	    "explain", b.data, b.len, &err) == 0)
 		in->explained = true;
 	mc_buf_clear(&b);
+}
+
+/* Does instance id's domain run, as this round left it? */
+static bool
+runs(void *arg, const char *id)
+{
+	const struct agt	*a = arg;
+	size_t			 i;
+
+	for (i = 0; i < a->n_insts; i++)
+		if (strcmp(a->insts[i].id, id) == 0)
+			return a->insts[i].actual == MC_PROTO_ACTUAL_RUNNING ||
+			    a->insts[i].actual == MC_PROTO_ACTUAL_STOPPING;
+	return false;
 }
 
 void
@@ -395,8 +433,10 @@ agt_reconcile(struct agt *a, int64_t now_ms)
 		one_instance(a, &a->desired.v[i], doms, n_doms, now_ms);
 	remove_orphans(a, doms, n_doms);
 	free(doms);
-	if (a->have_desired)
+	if (a->have_desired) {
 		forget_unseen(a);
+		agt_net_sync(a->net, &a->desired, runs, a, now_ms);
+	}
 	if (a->report_due || now_ms - a->last_report_ms >=
 	    a->conf->report_interval_s * 1000)
 		report(a, now_ms);

@@ -20,7 +20,10 @@
 struct agt_client;
 struct agt_conf;
 struct agt_images;
+struct agt_imds;
 struct agt_inst;
+struct agt_md;
+struct agt_net;
 struct hv_conn;
 
 /* The agent's state, owned by its main loop. */
@@ -31,6 +34,9 @@ struct agt {
 	bool			 kvm;
 	struct agt_images	*images;
 	struct agt_client	*client;
+	struct agt_net		*net;		/* the instances' networks */
+	struct agt_md		*md;		/* what the IMDS serves */
+	struct agt_imds		*imds;
 	struct agt_inst		*insts;		/* owned */
 	size_t			 n_insts;
 	struct mc_proto_desired	 desired;	/* the newest, owned */

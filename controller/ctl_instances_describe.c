@@ -10,9 +10,11 @@
 
 #include "mc_cleanup.h"
 #include "mc_err.h"
+#include "mc_ipv4.h"
 #include "mc_time.h"
 #include "ctl_api.h"
 #include "ctl_conf.h"
+#include "ctl_eni.h"
 #include "ctl_filter.h"
 #include "ctl_hosts.h"
 #include "ctl_inst.h"
@@ -28,7 +30,8 @@ static const struct ctl_page_rules paging = { 5, 1000, 1000 };
 enum {
 	F_ID, F_STATE, F_CODE, F_IMAGE, F_TYPE, F_ZONE, F_LAUNCH, F_TAG,
 	F_RESERVATION, F_OWNER, F_KEY, F_HOST, F_ARCH, F_ROOT, F_TOKEN,
-	F_ISTATUS, F_SSTATUS,
+	F_ISTATUS, F_SSTATUS, F_VPC, F_SUBNET, F_PRIVATE_IP, F_PUBLIC_IP,
+	F_PRIVATE_DNS, F_ENI, F_MAC, F_MD_TOKENS,
 };
 
 static const struct ctl_filter_def inst_filters[] = {
@@ -38,7 +41,14 @@ static const struct ctl_filter_def inst_filters[] = {
 	{ "launch-time", F_LAUNCH }, { "reservation-id", F_RESERVATION },
 	{ "owner-id", F_OWNER }, { "key-name", F_KEY }, { "host-id", F_HOST },
 	{ "architecture", F_ARCH }, { "root-device-type", F_ROOT },
-	{ "client-token", F_TOKEN }, CTL_TAGS_FILTERS(F_TAG),
+	{ "client-token", F_TOKEN }, { "vpc-id", F_VPC },
+	{ "subnet-id", F_SUBNET }, { "private-ip-address", F_PRIVATE_IP },
+	{ "network-interface.addresses.private-ip-address", F_PRIVATE_IP },
+	{ "ip-address", F_PUBLIC_IP }, { "private-dns-name", F_PRIVATE_DNS },
+	{ "network-interface.network-interface-id", F_ENI },
+	{ "network-interface.mac-address", F_MAC },
+	{ "metadata-options.http-tokens", F_MD_TOKENS },
+	CTL_TAGS_FILTERS(F_TAG),
 };
 
 static const struct ctl_filter_def status_filters[] = {
@@ -51,9 +61,39 @@ static const struct ctl_filter_def status_filters[] = {
 /* An instance with what its status says, for filters and XML. */
 struct row {
 	const struct ctl_inst	*in;
+	const char		*dns_domain;	/* of private names */
 	const char		*system;	/* ok, impaired */
 	const char		*instance;	/* ok, initializing, ... */
 };
+
+/* The filters on the instance's primary interface, if it has one. */
+static void
+net_values(const struct row *r, const struct ctl_filter *f,
+    struct ctl_fvals *fv)
+{
+	const struct ctl_eni	*e = r->in->eni;
+	char			 buf[300];
+
+	if (e == NULL)
+		return;
+	switch (f->field) {
+	case F_VPC:	ctl_fvals_add(fv, e->vpc_id); break;
+	case F_SUBNET:	ctl_fvals_add(fv, e->subnet_id); break;
+	case F_ENI:	ctl_fvals_add(fv, e->id); break;
+	case F_MAC:	ctl_fvals_add(fv, e->mac); break;
+	case F_PRIVATE_IP:
+		ctl_fvals_addf(fv, "%s", mc_ipv4_str(e->ip, buf));
+		break;
+	case F_PUBLIC_IP:
+		if (e->public_ip != 0)
+			ctl_fvals_addf(fv, "%s", mc_ipv4_str(e->public_ip, buf));
+		break;
+	case F_PRIVATE_DNS:
+		ctl_eni_dns_name(e->ip, r->dns_domain, buf, sizeof(buf));
+		ctl_fvals_addf(fv, "%s", buf);
+		break;
+	}
+}
 
 static void
 inst_values(const void *res, const struct ctl_filter *f, struct ctl_fvals *fv)
@@ -85,6 +125,8 @@ inst_values(const void *res, const struct ctl_filter *f, struct ctl_fvals *fv)
 		break;
 	case F_ISTATUS:		ctl_fvals_add(fv, r->instance); break;
 	case F_SSTATUS:		ctl_fvals_add(fv, r->system); break;
+	case F_MD_TOKENS:	ctl_fvals_add(fv, in->md_tokens); break;
+	default:		net_values(r, f, fv); break;
 	}
 }
 
@@ -155,6 +197,7 @@ listing_load(const struct ctl_req *req, const struct ctl_filter_def *defs,
 		rc = mc_err_sys(err, ENOMEM, "out of memory");
 	for (i = 0; rc == 0 && i < l->n; i++) {
 		l->rows[i].in = &l->v[i];
+		l->rows[i].dns_domain = req->api->conf->dns_domain;
 		status_of(&l->rows[i], l->hosts, l->n_hosts);
 	}
 	return rc;

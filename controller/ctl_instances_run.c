@@ -22,6 +22,7 @@
 #include "ctl_inst.h"
 #include "ctl_instances.h"
 #include "ctl_itypes.h"
+#include "ctl_keypairs.h"
 #include "ctl_mdopts.h"
 #include "ctl_notify.h"
 #include "ctl_params.h"
@@ -53,6 +54,7 @@ struct run {
 	struct ctl_tagspecs	 tags;
 	struct ctl_runnet	 net;
 	struct ctl_mdopts	 md;
+	struct ctl_keypair	 key;		/* when key_name is set */
 	char			 hash[65];	/* of the parameters */
 };
 
@@ -281,16 +283,16 @@ insert_instance(const struct ctl_req *req, sqlite3 *db, const struct run *r,
 	    "reservation_id, launch_index, image_id, instance_type, vcpus, "
 	    "mem_mib, disk_gib, zone, host, state, desired, launch_ms, "
 	    "state_ms, key_name, user_data, shutdown_behavior, no_terminate, "
-	    "md_tokens, md_hop_limit, md_endpoint, md_tags) "
+	    "md_tokens, md_hop_limit, md_endpoint, md_tags, key_material) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 'running', ?, "
-	    "?12, ?, ?, ?, ?, ?, ?, ?, ?)", "sssissiiissisbsisiss", ret_id,
+	    "?12, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "sssissiiissisbsisisss", ret_id,
 	    req->account_id, rid, (int64_t)index, r->image_id, r->type->name,
 	    (int64_t)r->type->vcpus, (int64_t)r->type->mem_mib,
 	    (int64_t)r->disk_gib, zone, host, req->now_ms,
 	    r->key_name != NULL ? r->key_name : "", r->user_data,
 	    r->user_data_len, r->behavior, (int64_t)r->no_terminate,
 	    r->md.tokens, (int64_t)r->md.hop_limit, r->md.endpoint,
-	    r->md.tags) < 0 ||
+	    r->md.tags, r->key_name != NULL ? r->key.public_key : "") < 0 ||
 	    ctl_runnet_attach(req, db, &r->net, ret_id, zone, err) < 0)
 		return -1;
 	if (spec != NULL && ctl_tags_set(db, req->account_id, ret_id,
@@ -373,7 +375,9 @@ ctl_instances_run(const struct ctl_req *req, struct ctl_xml *out,
 	memset(&r, 0, sizeof(r));
 	if (parse_simple(req, &r, err) < 0 ||
 	    (db = ctl_store_get(req->api->store, err)) == NULL ||
-	    parse_image(req, db, &r, err) < 0 ||
+	    parse_image(req, db, &r, err) < 0 || (r.key_name != NULL &&
+	    ctl_keypair_find(db, req->account_id, r.key_name, &r.key,
+	    err) < 0) ||
 	    (again = earlier_launch(db, req->account_id, &r, rid,
 	    sizeof(rid), err)) < 0)
 		goto out;

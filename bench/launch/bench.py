@@ -102,6 +102,7 @@ def main():
     work = tempfile.mkdtemp(prefix="mc-bench-launch-")
     cloud = conftest.Cloud(["--cpu-overcommit", "1000", "--api-rate", "0"])
     try:
+        cloud.make_network()
         cloud.start()
         cloud.start_agent()
         image = cloud.import_ami("bench")

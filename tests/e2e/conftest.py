@@ -21,6 +21,7 @@ import urllib.parse
 
 import boto3
 import botocore.config
+import botocore.exceptions
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -73,12 +74,61 @@ def remove_domains(under):
         subprocess.run(VIRSH + ["undefine", name], capture_output=True)
 
 
+# The agents of the tests name what they make with this prefix (never
+# "mc", the default a real cloud on this machine would use), and a test
+# LAN joins the host to an "outside" namespace: public addresses live on
+# it, and NAT goes out to it.
+NET_PREFIX = "mcx"
+LAN_LINK = "mcxlan0"
+OUTSIDE_NS = "mcx-outside"
+LAN_HOST, LAN_OUTSIDE = "203.0.113.1", "203.0.113.2"
+PUBLIC_IPS = "203.0.113.10-203.0.113.40"
+
+
+def ip(*args, check=True):
+    return subprocess.run(["ip"] + list(args), capture_output=True, text=True,
+                          check=check)
+
+
+def remove_network():
+    """Everything the test agents and the test LAN make: dnsmasqs,
+    namespaces, links and the host's nft table of NET_PREFIX."""
+    subprocess.run(["pkill", "-KILL", "-f", "dnsmasq --conf-file=" +
+                    os.path.join(tempfile.gettempdir(), TMP_PREFIX)], check=False)
+    for ns in ip("netns", "list", check=False).stdout.split("\n"):
+        name = ns.split(" ")[0]
+        if name.startswith(NET_PREFIX + "-"):
+            for pid in ip("netns", "pids", name, check=False).stdout.split():
+                subprocess.run(["kill", "-KILL", pid], check=False)
+            ip("netns", "delete", name, check=False)
+    for line in ip("-o", "link", "show", check=False).stdout.splitlines():
+        name = line.split(":")[1].strip().split("@")[0]
+        if name.startswith(NET_PREFIX):
+            ip("link", "delete", name, check=False)
+    subprocess.run(["nft", "delete", "table", "ip", NET_PREFIX],
+                   capture_output=True, check=False)
+
+
+def make_lan():
+    """The test LAN: LAN_LINK on the host, its peer in OUTSIDE_NS."""
+    ip("netns", "add", OUTSIDE_NS)
+    ip("link", "add", LAN_LINK, "type", "veth", "peer", "name", "eth0",
+       "netns", OUTSIDE_NS)
+    ip("addr", "add", LAN_HOST + "/24", "dev", LAN_LINK)
+    ip("link", "set", LAN_LINK, "up")
+    ip("-n", OUTSIDE_NS, "addr", "add", LAN_OUTSIDE + "/24", "dev", "eth0")
+    ip("-n", OUTSIDE_NS, "link", "set", "eth0", "up")
+    ip("-n", OUTSIDE_NS, "link", "set", "lo", "up")
+
+
 def remove_leftovers():
-    """Stop daemons, remove domains and state dirs of an interrupted run."""
+    """Stop daemons, remove domains, networks and state dirs of an
+    interrupted run."""
     for d in glob.glob(os.path.join(tempfile.gettempdir(), TMP_PREFIX + "*")):
         for prog in ("minicloud-agent", "minicloud-controller"):
             subprocess.run(["pkill", "-KILL", "-f", prog + ".*" + d], check=False)
     remove_domains(os.path.join(tempfile.gettempdir(), TMP_PREFIX))
+    remove_network()
     for d in glob.glob(os.path.join(tempfile.gettempdir(), TMP_PREFIX + "*")):
         shutil.rmtree(d, ignore_errors=True)
 
@@ -295,7 +345,8 @@ class Cloud(Controller):
 
     def __init__(self, extra_args=()):
         super().__init__(["--cluster-token-file", "PLACEHOLDER",
-                          "--stop-timeout", "20", "--host-timeout", "10"]
+                          "--stop-timeout", "20", "--host-timeout", "10",
+                          "--public-ips", PUBLIC_IPS]
                          + list(extra_args))
         # QEMU runs as another user: it must reach the agent's files.
         os.chmod(self.dir, 0o711)
@@ -317,7 +368,9 @@ class Cloud(Controller):
              "--controller", "http://127.0.0.1:%d" % self.agent_port,
              "--host-name", self.host, "--zone", REGION + "a",
              "--state-dir", self.agent_dir, "--cluster-token-file", self.token,
-             "--report-interval", "2", "--poll-wait", "20"],
+             "--report-interval", "2", "--poll-wait", "20",
+             "--net-prefix", NET_PREFIX, "--uplink", LAN_LINK,
+             "--dns-server", LAN_OUTSIDE],
             stdout=self.agent_log, stderr=self.agent_log)
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -353,9 +406,21 @@ class Cloud(Controller):
         self.image = r.stdout.strip()
         return self.image
 
+    @staticmethod
+    def make_network():
+        """A fresh test LAN (an earlier one's leftovers removed)."""
+        remove_network()
+        make_lan()
+
+    def outside(self, *cmd, **kw):
+        """Run cmd on the test LAN's outside host."""
+        return subprocess.run(["ip", "netns", "exec", OUTSIDE_NS] + list(cmd),
+                              capture_output=True, text=True, **kw)
+
     def cleanup(self):
         arc = self.stop_agent()
         remove_domains(self.dir)
+        remove_network()
         log = self.agent_log_text() if os.path.exists(self.agent_log_path) else ""
         try:
             super().cleanup()
@@ -369,6 +434,7 @@ def cloud():
     assert os.path.exists(AMI), "no test AMI at %s (make ami)" % AMI
     c = Cloud()
     try:
+        c.make_network()
         c.start()
         c.start_agent()
         c.import_ami()
@@ -408,6 +474,28 @@ def wait_console(ec2, iid, count=1, timeout=120):
     line = "minicloud-test-ami: instance %s up" % iid
     return wait_for(lambda: console(ec2, iid).count(line) >= count, timeout,
                     "boot %d of %s on the console" % (count, iid))
+
+
+def err_code(fn, **kw):
+    """The EC2 error code fn(**kw) fails with."""
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        fn(**kw)
+    return e.value.response["Error"]["Code"]
+
+
+def terminate(ec2, ids):
+    ids = [i for i in ids if i]
+    if not ids:
+        return
+    ec2.terminate_instances(InstanceIds=list(ids))
+    for iid in ids:
+        wait_state(ec2, iid, "terminated", timeout=90)
+
+
+def wait_text(ec2, iid, text, timeout=180):
+    """Wait until the console of iid shows text; returns the console."""
+    return wait_for(lambda: text in console(ec2, iid) and console(ec2, iid),
+                    timeout, "%r on the console of %s" % (text, iid), step=1)
 
 
 def qemu_running(iid):

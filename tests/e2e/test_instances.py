@@ -11,20 +11,9 @@ import time
 import botocore.exceptions
 import pytest
 
-from conftest import (AWS2, console, domain_exists, qemu_running, run_aws,
-                      signed, state_of, wait_console, wait_for, wait_state)
-
-
-def err_code(fn, **kw):
-    with pytest.raises(botocore.exceptions.ClientError) as e:
-        fn(**kw)
-    return e.value.response["Error"]["Code"]
-
-
-def terminate(ec2, ids):
-    ec2.terminate_instances(InstanceIds=list(ids))
-    for iid in ids:
-        wait_state(ec2, iid, "terminated", timeout=60)
+from conftest import (AWS2, console, domain_exists, err_code, qemu_running,
+                      run_aws, signed, state_of, terminate, wait_console,
+                      wait_for, wait_state)
 
 
 def test_lifecycle_with_the_cli(cloud):
