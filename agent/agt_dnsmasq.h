@@ -8,6 +8,7 @@
 #define AGT_DNSMASQ_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
