@@ -313,6 +313,8 @@ test_sysctl(void **state)
 	NT_OK(net_ns_create(ns, &err), err);
 	NT_OK(net_ns_sysctl_get(NULL, "net/ipv4/ip_forward", before,
 	    sizeof(before), &err), err);
+	/* A new namespace may inherit the host's value: flip it both ways. */
+	NT_OK(net_ns_sysctl_set(ns, "net/ipv4/ip_forward", "0", &err), err);
 	NT_OK(net_ns_sysctl_get(ns, "net/ipv4/ip_forward", v, sizeof(v), &err),
 	    err);
 	assert_string_equal(v, "0");
