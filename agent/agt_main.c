@@ -140,13 +140,16 @@ static int
 imds_secret(const char *state_dir, unsigned char *key, size_t n,
     struct mc_err *err)
 {
-	char	path[PATH_MAX];
-	ssize_t	got;
+	char	path[PATH_MAX], buf[64];
 
 	(void)snprintf(path, sizeof(path), "%s/imds.secret", state_dir);
-	if ((got = mc_fs_read_small(path, (char *)key, n + 1, NULL)) ==
-	    (ssize_t)n)
+	/* One byte more than the key: a longer file is not ours. */
+	if (n < sizeof(buf) && mc_fs_read_small(path, buf, n + 2, NULL) ==
+	    (ssize_t)n) {
+		memcpy(key, buf, n);
+		explicit_bzero(buf, sizeof(buf));
 		return 0;
+	}
 	if (getrandom(key, n, 0) != (ssize_t)n)
 		return mc_err_sys(err, errno, "cannot make the IMDS key");
 	return mc_fs_write_atomic(path, key, n, 0600, err);

@@ -2,6 +2,7 @@
  * ctl_tags: tag storage and the tag actions.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,6 +155,15 @@ ctl_tags_fvals(const struct ctl_tagkv *tags, size_t n,
 	}
 }
 
+/* An id's digits: EC2's 8 or 17 lower-case hex digits. */
+static bool
+digits_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	return (n == 8 || n == 17) && strspn(s, "0123456789abcdef") == n;
+}
+
 /* Every ResourceId.N must be a resource of the caller's. */
 static int
 check_resources(sqlite3 *db, const char *account, const char **ids, size_t n,
@@ -170,7 +180,8 @@ check_resources(sqlite3 *db, const char *account, const char **ids, size_t n,
 		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE,
 		    "At most %d resources per call", RESOURCES_MAX);
 	for (i = 0; i < n; i++) {
-		if ((k = kind_of(ids[i])) < 0)
+		if ((k = kind_of(ids[i])) < 0 ||
+		    !digits_ok(ids[i] + strlen(kinds[k].prefix)))
 			return mc_err_set(err, MC_EC_INVALID_ID,
 			    "The ID '%.64s' is not valid", ids[i]);
 		found = ctl_sql_int(db, &one, err, kinds[k].owned_sql, "ss",

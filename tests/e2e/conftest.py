@@ -422,6 +422,10 @@ class Cloud(Controller):
         remove_domains(self.dir)
         remove_network()
         log = self.agent_log_text() if os.path.exists(self.agent_log_path) else ""
+        if os.environ.get("MC_KEEP_LOGS"):
+            for name in ("agent.log", "controller.log"):
+                shutil.copy(os.path.join(self.dir, name),
+                            os.path.join(os.environ["MC_KEEP_LOGS"], name))
         try:
             super().cleanup()
         finally:
