@@ -32,16 +32,23 @@ def describe(ec2, iid):
     return ec2.describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0]
 
 
-# An IMDSv1 request from the guest: prints V1=<status>.
+# An IMDSv1 request from the guest: prints V1=<status>; then its key
+# through IMDSv2.
 V1_PROBE = ("echo V1=$(curl -s -o /dev/null -w '%{http_code}' -m 5 "
-            "http://169.254.169.254/latest/meta-data/instance-id)\n")
+            "http://169.254.169.254/latest/meta-data/instance-id)\n"
+            "t=$(curl -s -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' "
+            "http://169.254.169.254/latest/api/token)\n"
+            "echo KEY=$(curl -s -H \"X-aws-ec2-metadata-token: $t\" "
+            "http://169.254.169.254/latest/meta-data/public-keys/0/openssh-key)\n")
 
 
 def test_dhcp_metadata_and_options(cloud):
     """DHCP gives the address, the guest's IMDSv2 client gets its own
     metadata and user-data; IMDSv1 works until tokens are required."""
     ec2 = cloud.client()
-    inst = run(ec2, cloud, V1_PROBE + "echo UD-DONE $(hostname)\n")
+    key = ec2.create_key_pair(KeyName="net-e2e", KeyType="ed25519")
+    inst = run(ec2, cloud, V1_PROBE + "echo UD-DONE $(hostname)\n",
+               KeyName="net-e2e")
     iid = inst["InstanceId"]
     try:
         ip = inst["PrivateIpAddress"]
@@ -66,6 +73,10 @@ def test_dhcp_metadata_and_options(cloud):
         assert "meta-data public-ipv4=%s" % pub in out
         assert "V1=200" in out
         assert "UD-DONE %s" % host in out        # DHCP gave the hostname
+        public = ec2.describe_key_pairs(KeyNames=["net-e2e"], IncludePublicKey=True)
+        line = public["KeyPairs"][0]["PublicKey"].strip()
+        assert line.startswith("ssh-ed25519 ") and "KEY=" + line in out
+        assert key["KeyMaterial"].startswith("-----BEGIN OPENSSH PRIVATE KEY-----")
 
         enis = ec2.describe_network_interfaces(Filters=[
             {"Name": "attachment.instance-id", "Values": [iid]}])["NetworkInterfaces"]
@@ -97,6 +108,7 @@ def test_dhcp_metadata_and_options(cloud):
                         HttpTokens="sometimes") == "InvalidParameterValue"
     finally:
         terminate(ec2, [iid])
+        ec2.delete_key_pair(KeyName="net-e2e")
     assert ec2.describe_network_interfaces(Filters=[
         {"Name": "attachment.instance-id", "Values": [iid]}])["NetworkInterfaces"] == []
 
@@ -185,6 +197,10 @@ def test_vpc_reachability_and_isolation(cloud):
     finally:
         terminate(ec2, ids)
         net_teardown(ec2, made)
+    # The last instance of a VPC gone, its namespace went with it.
+    names = subprocess.run(["ip", "netns", "list"], capture_output=True,
+                           text=True).stdout
+    assert made["a"] not in names and made["b"] not in names
 
 
 OUTSIDE_SERVER = r"""
@@ -269,8 +285,9 @@ def test_nat_and_elastic_ips(cloud, outside_server):
         # The public instance's address given back, the EIP moved onto it.
         assert err_code(ec2.associate_address, AllocationId=alloc,
                         InstanceId=public["InstanceId"]) == "Resource.AlreadyAssociated"
-        ec2.associate_address(AllocationId=alloc, InstanceId=public["InstanceId"],
-                              AllowReassociation=True)
+        ec2.associate_address(AllocationId=alloc, AllowReassociation=True,
+                              NetworkInterfaceId=public["NetworkInterfaces"][0][
+                                  "NetworkInterfaceId"])
         got = describe(ec2, public["InstanceId"])
         assert got["PublicIpAddress"] == a["PublicIp"]
         assert "PublicIpAddress" not in describe(ec2, private["InstanceId"])
