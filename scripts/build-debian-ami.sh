@@ -14,6 +14,7 @@
 # change; a built image is kept in MC_IMAGE_CACHE under the hash of those.
 # Needs root (debootstrap, loop devices).
 set -eu
+umask 022
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${1:-$TOP/build/images/debian-12.qcow2}
@@ -22,6 +23,8 @@ CACHE=${MC_IMAGE_CACHE:-/var/cache/minicloud/images}
 SUITE=bookworm
 DISK_MIB=2048	# the virtual size; cloud-init grows the root to the volume
 CACHE_KEEP=3	# built images kept in CACHE
+NET_TRIES=5	# tries of a step that downloads
+NET_WAIT=30	# seconds between them
 # What debootstrap adds to minbase.  python3-cffi-backend: cloud-init
 # needs it through python3-cryptography, whose dependency on it
 # debootstrap does not resolve.
@@ -135,6 +138,22 @@ logged() {
 	shift
 	"$@" >"$log" 2>&1 || { tail -n 30 "$log" >&2; die "$* failed"; }
 }
+# The same for a step that needs the archive: mirrors flap, so try it
+# NET_TRIES times, NET_WAIT seconds apart.
+retried() {
+	name=$1
+	shift
+	n=1
+	while ! "$@" >"$WORK/$name.log" 2>&1; do
+		if [ "$n" -ge "$NET_TRIES" ]; then
+			tail -n 30 "$WORK/$name.log" >&2
+			die "$* failed $n times"
+		fi
+		stage "    $name failed, trying again in $NET_WAIT s"
+		n=$((n + 1))
+		sleep "$NET_WAIT"
+	done
+}
 in_root() { chroot "$ROOT" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 	DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 "$@"; }
 # apt in the chroot: retry downloads, and fail when an index could not be
@@ -143,8 +162,18 @@ APT="apt-get -q -o Acquire::Retries=3"
 
 # 1. The base system.
 stage "1/6 debootstrap $SUITE from $MIRROR"
-logged debootstrap debootstrap --arch=amd64 --variant=minbase --keyring="$KEYRING" \
-	--include="$(printf '%s' "$BASE_PKGS" | tr -s ' \n' ',,')" "$SUITE" "$ROOT" "$MIRROR"
+# A failed debootstrap starts again from an empty directory, with the
+# packages it already has.
+bootstrap() {
+	unmount_all
+	rm -rf --one-file-system "$ROOT"
+	mkdir -p "$WORK/debs"
+	debootstrap --arch=amd64 --variant=minbase --keyring="$KEYRING" \
+	    --cache-dir="$WORK/debs" \
+	    --include="$(printf '%s' "$BASE_PKGS" | tr -s ' \n' ',,')" \
+	    "$SUITE" "$ROOT" "$MIRROR"
+}
+retried debootstrap bootstrap
 
 # 2. Updates and the kernel, with the build's mirrors and no services
 # started in the chroot.
@@ -162,9 +191,9 @@ chmod 0755 "$ROOT/usr/sbin/policy-rc.d"
 } >"$ROOT/etc/apt/sources.list"
 # shellcheck disable=SC2086 # $APT and the package list are word lists
 {
-	logged apt-update in_root $APT --error-on=any update
-	logged apt-upgrade in_root $APT -y dist-upgrade
-	logged kernel in_root $APT -y install --no-install-recommends $KERNEL_PKGS
+	retried apt-update in_root $APT --error-on=any update
+	retried apt-upgrade in_root $APT -y dist-upgrade
+	retried kernel in_root $APT -y install --no-install-recommends $KERNEL_PKGS
 }
 KVER=$(find "$ROOT/lib/modules/" -mindepth 1 -maxdepth 1 -printf '%f\n' | head -n 1)
 if [ -z "$KVER" ] || [ ! -f "$ROOT/boot/initrd.img-$KVER" ]; then
@@ -175,7 +204,8 @@ fi
 # left: no host keys, machine-id, leases, apt lists, logs or caches.
 stage "3/6 configure and clean (kernel $KVER)"
 UUID=$(cat /proc/sys/kernel/random/uuid)
-cp -a "$SRC/rootfs/." "$ROOT/"
+# Copied as root's, whoever owns the checkout.
+cp -R "$SRC/rootfs/." "$ROOT/"
 sed "s/@ROOT_UUID@/$UUID/" "$SRC/fstab" >"$ROOT/etc/fstab"
 rm -f "$ROOT/etc/apt/sources.list" "$ROOT/usr/sbin/policy-rc.d"
 in_root usermod -p '*' root
