@@ -26,8 +26,8 @@ CACHE_KEEP=3	# built images kept in CACHE
 NET_TRIES=5	# tries of a step that downloads
 NET_WAIT=30	# seconds between them
 # What debootstrap adds to minbase.  python3-cffi-backend: cloud-init
-# needs it through python3-cryptography, whose dependency on it
-# debootstrap does not resolve.
+# needs it through python3-cryptography, which depends on virtual
+# packages it provides, and debootstrap does not resolve those.
 BASE_PKGS="systemd systemd-sysv udev dbus cloud-init python3-cffi-backend
 openssh-server isc-dhcp-client ifupdown iproute2 netbase sudo
 cloud-guest-utils fdisk ca-certificates curl procps less"
