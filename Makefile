@@ -41,7 +41,7 @@ HEADERS	:= $(wildcard lib/*.h ami/*.h hypervisor/*.h net/*.h agent/*.h \
 	   controller/*.h)
 
 .PHONY: all test test-deps test-unit test-e2e test-asan fuzz fuzz-smoke headers \
-	golden bench up down install deps clean ami
+	golden bench up down install deps clean ami debian-ami
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -103,6 +103,12 @@ test-e2e: $(PROGS)
 AMI := build/images/minicloud-test.qcow2
 ami:
 	sh scripts/build-test-ami.sh $(AMI)
+
+# A Debian 12 cloud image (debootstrap, cloud-init), cached by the hash of
+# its inputs in MC_IMAGE_CACHE (default /var/cache/minicloud/images).
+DEBIAN_AMI := build/images/debian-12.qcow2
+debian-ami:
+	sh scripts/build-debian-ami.sh $(DEBIAN_AMI)
 
 # The whole suite: dependencies, libvirt, build, headers, the test AMI,
 # unit, fuzz smoke, e2e, then unit and e2e again under the sanitizers.

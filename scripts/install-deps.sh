@@ -32,6 +32,8 @@ fdisk
 cpio
 kmod
 e2fsprogs
+debootstrap
+debian-archive-keyring
 clang
 libclang-rt-14-dev
 wrk
