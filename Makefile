@@ -96,6 +96,7 @@ test-unit: $(UNIT_BIN)
 
 test-e2e: $(PROGS)
 	MC_BIN_DIR=$(abspath $(BIN)) MC_AMI=$(abspath $(AMI)) \
+		MC_DEBIAN_AMI=$(abspath $(DEBIAN_AMI)) \
 		/usr/bin/python3 -m pytest -q tests/e2e
 
 # The test and demo AMI, built from Debian packages (rebuilt only when
@@ -114,7 +115,7 @@ debian-ami:
 # unit, fuzz smoke, e2e, then unit and e2e again under the sanitizers.
 test: test-deps
 	sh scripts/start-libvirt.sh
-	$(MAKE) all headers ami
+	$(MAKE) all headers ami debian-ami
 	$(MAKE) test-unit
 	$(MAKE) fuzz-smoke
 	$(MAKE) test-e2e
