@@ -134,8 +134,12 @@ agt_net_free(struct agt_net *n)
 
 	if (n == NULL)
 		return;
-	for (i = 0; i < n->n_vpcs; i++)
+	/* Its dnsmasqs go with the agent (the next one starts them again);
+	 * leases last an hour, so running guests do not notice. */
+	for (i = 0; i < n->n_vpcs; i++) {
+		agt_dnsmasq_stop(&n->vpcs[i].dnsmasq);
 		agt_net_vpc_clear(&n->vpcs[i]);
+	}
 	free(n->vpcs);
 	free(n->eips);
 	if (n->dns != (const char **)n->conf->dns_servers.v)

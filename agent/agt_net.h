@@ -37,7 +37,10 @@ struct mc_err;
 int	agt_net_new(const struct agt_conf *c, struct agt_imds *imds,
 	    struct agt_net **ret, struct mc_err *err);
 
-/* Free n; what it wired stays (the instances keep running). */
+/*
+ * Free n and stop the dnsmasqs it started; the rest of what it wired
+ * stays (the instances keep running).
+ */
 void	agt_net_free(struct agt_net *n);
 
 /* The tap of instance id (AGT_NET_TAP_MAX bytes). */
