@@ -12,7 +12,7 @@ SAN	?=				# 1: build with ASan and UBSan
 
 CC	?= cc
 PKGS	:= libmicrohttpd sqlite3 libcrypto uuid libvirt json-c libcurl libmnl \
-	   libnftables
+	   libnftables libnftnl
 CFLAGS	?= -O2 -g
 # The project's own flags stay even when CFLAGS is given on the command line.
 MC_CFLAGS := -std=gnu17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \

@@ -20,6 +20,7 @@ libjson-c-dev
 libvirt-dev
 libmnl-dev
 libnftables-dev
+libnftnl-dev
 iproute2
 libvirt-daemon-system
 libvirt-clients
