@@ -35,6 +35,8 @@ static const struct {
 	[MC_ID_EIP_ASSOC]   = { "eipassoc-", MC_EC_INVALID_ASSOCIATION_ID_MALFORMED },
 	/* EC2 has no Malformed code for key pairs: callers say NotFound. */
 	[MC_ID_KEY_PAIR]    = { "key-",	MC_EC_INVALID_PARAMETER_VALUE },
+	[MC_ID_SG]	    = { "sg-",	MC_EC_INVALID_GROUP_ID_MALFORMED },
+	[MC_ID_SG_RULE]	    = { "sgr-",	MC_EC_INVALID_SG_RULE_ID_MALFORMED },
 };
 
 int

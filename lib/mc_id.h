@@ -24,6 +24,8 @@ enum mc_id_kind {
 	MC_ID_EIP_ALLOC,	/* eipalloc- */
 	MC_ID_EIP_ASSOC,	/* eipassoc- */
 	MC_ID_KEY_PAIR,		/* key- */
+	MC_ID_SG,		/* sg- */
+	MC_ID_SG_RULE,		/* sgr- */
 	MC_ID__MAX
 };
 

@@ -105,6 +105,8 @@ static const struct field nic_fields[] = {
 	STR(struct mc_proto_nic, "vpc_cidr", vpc_cidr, C_CIDR, true),
 	STR(struct mc_proto_nic, "public_ip", public_ip, C_IPV4_OPT, false),
 	STR(struct mc_proto_nic, "dns_name", dns_name, C_DNS, true),
+	{ "groups", K_IDS, offsetof(struct mc_proto_nic, groups), 0, 0, C_SG,
+	    false, NULL, 0 },
 };
 
 static const struct field inst_fields[] = {
@@ -200,6 +202,8 @@ mc_proto_desired_json(const struct mc_proto_desired *d)
 	json_object_object_add(o, "region", json_object_new_string(d->region));
 	json_object_object_add(o, "instances", mc_proto_put_list(inst_fields,
 	    NFIELDS(inst_fields), d->v, d->n, sizeof(*d->v)));
+	if (d->n_groups > 0)
+		json_object_object_add(o, "groups", mc_proto_put_sgs(d));
 	return mc_proto_finish(o);
 }
 
@@ -227,8 +231,10 @@ mc_proto_desired_parse(const char *json, size_t len,
 	if (rc == 0)
 		rc = mc_proto_get_list(o, "instances", inst_fields, NFIELDS(inst_fields),
 		    sizeof(*d.v), inst_clear, &v, &d.n, err);
-	json_object_put(o);
 	d.v = v;
+	if (rc == 0)
+		rc = mc_proto_get_sgs(o, &d, err);
+	json_object_put(o);
 	for (i = 0; rc == 0 && i < d.n; i++)
 		rc = check_images(&d.v[i], err);
 	if (rc < 0) {
@@ -249,6 +255,11 @@ mc_proto_desired_clear(struct mc_proto_desired *d)
 	free(d->v);
 	d->v = NULL;
 	d->n = 0;
+	for (i = 0; d->groups != NULL && i < d->n_groups; i++)
+		mc_proto_sg_clear(&d->groups[i]);
+	free(d->groups);
+	d->groups = NULL;
+	d->n_groups = 0;
 }
 
 char *

@@ -29,6 +29,9 @@ struct mc_err;
 #define MC_PROTO_KEY_MAX	16384	/* an OpenSSH public key line */
 #define MC_PROTO_USER_DATA_MAX	16384	/* bytes, as on EC2 */
 #define MC_PROTO_TAGS_MAX	50
+#define MC_PROTO_NIC_GROUPS	5	/* security groups per interface */
+#define MC_PROTO_SG_RULES	120	/* per group: 60 each way */
+#define MC_PROTO_SG_NAME_MAX	255
 
 /* POST /v1/hosts/register: a host says what it is. */
 struct mc_proto_host {
@@ -57,6 +60,12 @@ enum mc_proto_want {
 	MC_PROTO_WANT__MAX
 };
 
+/* A short list of ids, such as an interface's security groups. */
+struct mc_proto_ids {
+	char		v[MC_PROTO_NIC_GROUPS][MC_PROTO_ID_MAX + 1];
+	size_t		n;
+};
+
 /* The instance's network interface, as its host wires it. */
 struct mc_proto_nic {
 	char		eni[MC_PROTO_ID_MAX + 1];	/* "" : no interface */
@@ -69,6 +78,7 @@ struct mc_proto_nic {
 	char		vpc_cidr[19];
 	char		public_ip[16];			/* "" : none */
 	char		dns_name[MC_PROTO_DNS_MAX + 1];	/* private name */
+	struct mc_proto_ids groups;	/* security groups, in order */
 };
 
 struct mc_proto_tag {
@@ -114,6 +124,39 @@ struct mc_proto_inst {
 	struct mc_proto_md	md;		/* owns memory: see _clear */
 };
 
+/*
+ * One rule of a security group.  proto is an IP protocol number or -1
+ * for all; for tcp and udp from..to is the port range, for icmp from is
+ * the type and to the code; -1 means all.  The peer is cidr, or the
+ * members of group when that is set.
+ */
+struct mc_proto_sg_rule {
+	char		id[MC_PROTO_ID_MAX + 1];	/* "sgr-..." */
+	bool		egress;
+	int		proto;
+	int		from, to;
+	char		cidr[19];			/* "" : group */
+	char		group[MC_PROTO_ID_MAX + 1];	/* "" : cidr */
+};
+
+struct mc_proto_ipv4 {
+	char		ip[16];
+};
+
+/*
+ * A security group: its rules, and the addresses of its members in its
+ * VPC (on every host: rules that name the group need them all).
+ */
+struct mc_proto_sg {
+	char			 id[MC_PROTO_ID_MAX + 1];	/* "sg-..." */
+	char			 name[MC_PROTO_SG_NAME_MAX + 1];
+	char			 vpc[MC_PROTO_ID_MAX + 1];
+	struct mc_proto_sg_rule	*rules;		/* owned */
+	size_t			 n_rules;
+	struct mc_proto_ipv4	*members;	/* owned */
+	size_t			 n_members;
+};
+
 /* GET /v1/hosts/NAME/desired: everything wanted on the host. */
 struct mc_proto_desired {
 	uint64_t		 generation;
@@ -121,6 +164,9 @@ struct mc_proto_desired {
 	char			 region[MC_PROTO_ZONE_MAX + 1];
 	struct mc_proto_inst	*v;		/* owned */
 	size_t			 n;
+	/* The groups of those instances and the groups their rules name. */
+	struct mc_proto_sg	*groups;	/* owned */
+	size_t			 n_groups;
 };
 
 enum mc_proto_actual_state {
@@ -171,6 +217,13 @@ void	mc_proto_report_clear(struct mc_proto_report *r);
 
 /* Free what md owns and zero it. */
 void	mc_proto_md_clear(struct mc_proto_md *md);
+
+/* Free what g owns and zero it. */
+void	mc_proto_sg_clear(struct mc_proto_sg *g);
+
+/* The group id in d (borrowed), or NULL. */
+const struct mc_proto_sg *mc_proto_desired_group(
+	    const struct mc_proto_desired *d, const char *id);
 
 /* Names of the enums on the wire, and back (-1 when unknown). */
 const char	*mc_proto_want_name(enum mc_proto_want w);

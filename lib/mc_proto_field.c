@@ -73,6 +73,8 @@ check_ok(enum check c, const char *s)
 	case C_IPV4_OPT: return n == 0 || mc_ipv4_parse(s, &a);
 	case C_CIDR:	return mc_cidr_parse(s, &cidr);
 	case C_DNS:	return n > 0 && strspn(s, NAME_CHARS) == n;
+	case C_SG:	return mc_id_check(MC_ID_SG, s, NULL) == 0;
+	case C_SG_RULE:	return mc_id_check(MC_ID_SG_RULE, s, NULL) == 0;
 	}
 	return false;
 }
@@ -158,6 +160,60 @@ get_name(json_object *v, const struct field *f, int (*parse)(const char *),
 	return 0;
 }
 
+static int
+get_int(json_object *v, const struct field *f, int *ret, struct mc_err *err)
+{
+	int64_t i;
+
+	if (!json_object_is_type(v, json_type_int))
+		return mc_proto_bad_field(err, f->key);
+	errno = 0;
+	i = json_object_get_int64(v);
+	if (errno != 0 || i < -1 || i > (int64_t)f->max)
+		return mc_proto_bad_field(err, f->key);
+	*ret = (int)i;
+	return 0;
+}
+
+/* An array of at most MC_PROTO_NIC_GROUPS distinct strings. */
+static int
+get_ids(json_object *v, const struct field *f, struct mc_proto_ids *ret,
+    struct mc_err *err)
+{
+	struct mc_proto_ids	ids;
+	const char		*s;
+	size_t			 i, j;
+
+	memset(&ids, 0, sizeof(ids));
+	if (!json_object_is_type(v, json_type_array) ||
+	    (ids.n = json_object_array_length(v)) > MC_PROTO_NIC_GROUPS)
+		return mc_proto_bad_field(err, f->key);
+	for (i = 0; i < ids.n; i++) {
+		s = json_object_get_string(json_object_array_get_idx(v, i));
+		if (!json_object_is_type(json_object_array_get_idx(v, i),
+		    json_type_string) || strlen(s) > MC_PROTO_ID_MAX ||
+		    !check_ok(f->check, s))
+			return mc_proto_bad_field(err, f->key);
+		for (j = 0; j < i; j++)
+			if (strcmp(ids.v[j], s) == 0)
+				return mc_proto_bad_field(err, f->key);
+		strcpy(ids.v[i], s);
+	}
+	*ret = ids;
+	return 0;
+}
+
+static json_object *
+put_ids(const struct mc_proto_ids *ids)
+{
+	json_object	*a = json_object_new_array();
+	size_t		 i;
+
+	for (i = 0; a != NULL && i < ids->n; i++)
+		json_object_array_add(a, json_object_new_string(ids->v[i]));
+	return a;
+}
+
 /* Read one present field v into its slot. */
 static int
 get_field(json_object *v, const struct field *f, void *slot,
@@ -194,6 +250,10 @@ get_field(json_object *v, const struct field *f, void *slot,
 		return mc_proto_get_fields(v, f->sub, f->n_sub, slot, err);
 	case K_MD:
 		return mc_proto_get_md(v, slot, err);
+	case K_INT:
+		return get_int(v, f, slot, err);
+	case K_IDS:
+		return get_ids(v, f, slot, err);
 	}
 	return mc_proto_bad_field(err, f->key);
 }
@@ -240,6 +300,10 @@ put_field(const struct field *f, const void *slot)
 		return mc_proto_put_fields(f->sub, f->n_sub, slot);
 	case K_MD:
 		return mc_proto_put_md(slot);
+	case K_INT:
+		return json_object_new_int64(*(const int *)slot);
+	case K_IDS:
+		return put_ids(slot);
 	}
 	return NULL;
 }

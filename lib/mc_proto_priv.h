@@ -37,6 +37,8 @@ enum check {
 	C_CIDR,		/* 10.0.0.0/16 */
 	C_DNS,		/* a DNS name */
 	C_WORD,		/* a lower-case word: optional, enabled... */
+	C_SG,		/* sg-... */
+	C_SG_RULE,	/* sgr-... */
 };
 
 /*
@@ -53,6 +55,8 @@ enum kind {
 	K_ACTUAL,	/* enum mc_proto_actual_state as its name */
 	K_OBJ,		/* a struct, an object: its own field table */
 	K_MD,		/* struct mc_proto_md, an object (owns memory) */
+	K_INT,		/* int, -1 to max */
+	K_IDS,		/* struct mc_proto_ids, an array of strings passing check */
 };
 
 struct field {
@@ -117,5 +121,10 @@ json_object *mc_proto_put_list(const struct field *f, size_t nf,
 int	mc_proto_get_md(json_object *o, struct mc_proto_md *md,
 	    struct mc_err *err);
 json_object *mc_proto_put_md(const struct mc_proto_md *md);
+
+/* The desired state's security groups (mc_proto_sg.c). */
+int	mc_proto_get_sgs(json_object *o, struct mc_proto_desired *d,
+	    struct mc_err *err);
+json_object *mc_proto_put_sgs(const struct mc_proto_desired *d);
 
 #endif /* MC_PROTO_PRIV_H */

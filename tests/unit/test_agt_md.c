@@ -47,7 +47,7 @@ test_lookup(void **state)
 	static unsigned char	 ud[] = "#!/bin/sh\n";
 	struct mc_proto_tag	 tag = { "Name", "web" };
 	struct mc_proto_inst	 v[4];
-	struct mc_proto_desired	 d = { 1, 5, "mc-1", v, 4 };
+	struct mc_proto_desired	 d = { 1, 5, "mc-1", v, 4, NULL, 0 };
 	struct agt_imds_inst	 got;
 	struct agt_md		*m = agt_md_new();
 	struct mc_err		 err = { 0 };

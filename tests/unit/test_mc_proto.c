@@ -29,7 +29,7 @@ static void
 test_desired_round_trip(void **state)
 {
 	struct mc_proto_inst	w;
-	struct mc_proto_desired	d = { 7, 60, "mc-1", &w, 1 }, back;
+	struct mc_proto_desired	d = { 7, 60, "mc-1", &w, 1, NULL, 0 }, back;
 	struct mc_err		err = { 0 };
 	char			*json;
 
@@ -75,7 +75,7 @@ test_desired_network_round_trip(void **state)
 	struct mc_proto_tag	tags[2] = { { "Name", "web" }, { "k", "" } };
 	unsigned char		ud[] = { '#', '!', 0, 0xff, '\n' };
 	struct mc_proto_inst	w;
-	struct mc_proto_desired	d = { 1, 60, "mc-1", &w, 1 }, back;
+	struct mc_proto_desired	d = { 1, 60, "mc-1", &w, 1, NULL, 0 }, back;
 	struct mc_proto_md	*md = &w.md;
 	struct mc_proto_nic	*n = &w.nic;
 	struct mc_err		err = { 0 };
@@ -198,6 +198,105 @@ test_desired_bad_network(void **state)
 #undef MD
 }
 
+/* Security groups: round trip, and every broken reference refused. */
+static void
+test_desired_groups(void **state)
+{
+#define DOC(groups, sgs) "{\"generation\": 1, \"stop_timeout_s\": 5, " \
+	"\"instances\": [{\"id\": \"i-0123456789abcdef0\", " \
+	"\"account\": \"123456789012\", \"reservation\": " \
+	"\"r-0123456789abcdef0\", \"type\": \"t3.micro\", \"vcpus\": 1, " \
+	"\"mem_mib\": 512, \"image\": {\"id\": \"ami-0123456789abcdef0\", " \
+	"\"format\": \"raw\", \"sha256\": \"" \
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\", " \
+	"\"size\": 1}, \"want\": \"running\", \"state\": \"pending\", " \
+	"\"nic\": {\"eni\": \"eni-0123456789abcdef0\", " \
+	"\"mac\": \"02:00:00:00:00:01\", \"vpc\": \"vpc-0123456789abcdef0\", " \
+	"\"subnet\": \"subnet-0123456789abcdef0\", \"vni\": 1, \"ip\": " \
+	"\"10.0.1.4\", \"subnet_cidr\": \"10.0.1.0/24\", \"vpc_cidr\": " \
+	"\"10.0.0.0/16\", \"dns_name\": \"ip-10-0-1-4.x\", \"groups\": " \
+	groups "}}], \"groups\": " sgs "}"
+#define SGA "\"sg-0123456789abcdef0\""
+#define SGB "\"sg-0123456789abcdef1\""
+#define GROUP(id, rules) "{\"id\": " id ", \"name\": \"web\", \"vpc\": " \
+	"\"vpc-0123456789abcdef0\", \"rules\": [" rules "], \"members\": " \
+	"[{\"ip\": \"10.0.1.4\"}]}"
+#define RULE(more) "{\"id\": \"sgr-0123456789abcdef0\", \"egress\": false, " more "}"
+#define TCP22 "\"proto\": 6, \"from\": 22, \"to\": 22, \"cidr\": \"0.0.0.0/0\""
+	static const char *const good[] = {
+		DOC("[]", "[]"),
+		DOC("[" SGA "]", "[" GROUP(SGA, RULE(TCP22)) "]"),
+		DOC("[" SGA "]", "[" GROUP(SGA, RULE("\"proto\": -1, \"from\": "
+		    "-1, \"to\": -1, \"group\": " SGB)) "," GROUP(SGB, "") "]"),
+		DOC("[" SGA "]", "[" GROUP(SGA, RULE("\"proto\": 1, \"from\": "
+		    "8, \"to\": -1, \"cidr\": \"10.0.0.0/8\"")) "]"),
+	};
+	static const char *const bad[] = {
+		DOC("[" SGA "]", "[]"),				/* unknown group */
+		DOC("[" SGA ", " SGA "]", "[" GROUP(SGA, "") "]"),	/* twice */
+		DOC("[" SGA "]", "[" GROUP(SGA, "") "," GROUP(SGA, "") "]"),
+		DOC("[" SGA "]", "[" GROUP(SGA, RULE("\"proto\": -1, \"from\": "
+		    "-1, \"to\": -1, \"group\": " SGB)) "]"),	/* dangling */
+		DOC("[" SGA "]", "[" GROUP(SGA, RULE("\"proto\": 6, \"from\": "
+		    "80, \"to\": 22, \"cidr\": \"0.0.0.0/0\"")) "]"),
+		DOC("[" SGA "]", "[" GROUP(SGA, RULE("\"proto\": 256, \"from\": "
+		    "1, \"to\": 2, \"cidr\": \"0.0.0.0/0\"")) "]"),
+		DOC("[" SGA "]", "[" GROUP(SGA, RULE("\"proto\": 6, \"from\": "
+		    "1, \"to\": 2")) "]"),			/* no peer */
+		DOC("[" SGA "]", "[" GROUP(SGA, RULE(TCP22 ", \"group\": " SGA))
+		    "]"),					/* two peers */
+		DOC("[" SGA "]", "[" GROUP(SGA, RULE("\"proto\": 6, \"from\": "
+		    "1, \"to\": 70000, \"cidr\": \"0.0.0.0/0\"")) "]"),
+		DOC("[\"sg-x\"]", "[" GROUP(SGA, "") "]"),
+		DOC("[" SGA ", " SGB ", \"sg-0123456789abcdef2\", "
+		    "\"sg-0123456789abcdef3\", \"sg-0123456789abcdef4\", "
+		    "\"sg-0123456789abcdef5\"]", "[" GROUP(SGA, "") "]"),
+	};
+	struct mc_proto_desired	d, back;
+	struct mc_err		err = { 0 };
+	char			*json;
+	size_t			i;
+
+	(void)state;
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		memset(&err, 0, sizeof(err));
+		if (mc_proto_desired_parse(good[i], strlen(good[i]), &d,
+		    &err) < 0)
+			fail_msg("good case %zu refused: %s", i, err.msg);
+		json = mc_proto_desired_json(&d);
+		assert_non_null(json);
+		assert_int_equal(mc_proto_desired_parse(json, strlen(json),
+		    &back, &err), 0);
+		assert_int_equal(back.n_groups, d.n_groups);
+		assert_int_equal(back.v[0].nic.groups.n, d.v[0].nic.groups.n);
+		if (i == 2) {
+			assert_string_equal(back.groups[0].rules[0].group,
+			    "sg-0123456789abcdef1");
+			assert_int_equal(back.groups[0].rules[0].proto, -1);
+			assert_non_null(mc_proto_desired_group(&back,
+			    "sg-0123456789abcdef1"));
+			assert_string_equal(back.groups[1].members[0].ip,
+			    "10.0.1.4");
+		}
+		mc_proto_desired_clear(&back);
+		mc_proto_desired_clear(&d);
+		free(json);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&err, 0, sizeof(err));
+		if (mc_proto_desired_parse(bad[i], strlen(bad[i]), &d,
+		    &err) == 0)
+			fail_msg("bad case %zu accepted: %s", i, bad[i]);
+		assert_int_equal(err.code, MC_EC_INVALID_PARAMETER_VALUE);
+	}
+#undef DOC
+#undef SGA
+#undef SGB
+#undef GROUP
+#undef RULE
+#undef TCP22
+}
+
 static void
 test_report_bad_table(void **state)
 {
@@ -264,6 +363,7 @@ main(void)
 		cmocka_unit_test(test_desired_round_trip),
 		cmocka_unit_test(test_desired_network_round_trip),
 		cmocka_unit_test(test_desired_bad_network),
+		cmocka_unit_test(test_desired_groups),
 		cmocka_unit_test(test_report_bad_table),
 		cmocka_unit_test(test_host_bad_table),
 	};
