@@ -107,14 +107,35 @@ inst_copy(struct agt_imds_inst *dst, const struct agt_imds_inst *src)
 #define COPY(dst, src)	(void)snprintf(dst, sizeof(dst), "%.*s", \
 	(int)sizeof(dst) - 1, src)
 
-/* The IMDS view of desired instance w, region r; -1 out of memory. */
+/* The interface's groups, ids and names, into s (borrowed). */
+static void
+entry_groups(const struct mc_proto_desired *d, const struct mc_proto_inst *w,
+    struct agt_imds_inst *s, char **ids, char **names)
+{
+	const struct mc_proto_sg	*g;
+	size_t				 i;
+
+	for (i = 0; i < w->nic.groups.n; i++) {
+		g = mc_proto_desired_group(d, w->nic.groups.v[i]);
+		ids[s->n_sgs] = (char *)w->nic.groups.v[i];
+		names[s->n_sgs++] = g != NULL ? (char *)g->name : ids[i];
+	}
+	s->sg_ids = ids;
+	s->sg_names = names;
+}
+
+/* The IMDS view of desired instance w of d; -1 out of memory. */
 static int
-entry_make(const struct mc_proto_inst *w, const char *r, struct entry *e)
+entry_make(const struct mc_proto_desired *d, const struct mc_proto_inst *w,
+    struct entry *e)
 {
 	const struct mc_proto_md	*md = &w->md;
+	const char			*r = d->region;
 	struct agt_imds_inst		 s;
 	char				*keys[MC_PROTO_TAGS_MAX];
 	char				*vals[MC_PROTO_TAGS_MAX];
+	char				*sg_ids[MC_PROTO_NIC_GROUPS];
+	char				*sg_names[MC_PROTO_NIC_GROUPS];
 	size_t				 i;
 
 	memset(&s, 0, sizeof(s));
@@ -155,6 +176,7 @@ entry_make(const struct mc_proto_inst *w, const char *r, struct entry *e)
 	s.http_endpoint_enabled = strcmp(md->endpoint, "disabled") != 0;
 	s.instance_metadata_tags = md->instance_tags;
 	s.hop_limit = md->hop_limit;
+	entry_groups(d, w, &s, sg_ids, sg_names);
 	if (inet_pton(AF_INET, w->nic.ip, &e->ip) != 1)
 		return -1;
 	return inst_copy(&e->in, &s);
@@ -174,7 +196,7 @@ agt_md_set(struct agt_md *m, const struct mc_proto_desired *d,
 
 		if (w->nic.eni[0] == '\0' || w->want == MC_PROTO_WANT_TERMINATED)
 			continue;
-		if (entry_make(w, d->region, &v[n]) < 0) {
+		if (entry_make(d, w, &v[n]) < 0) {
 			entries_free(v, n);
 			return mc_err_sys(err, ENOMEM, "cannot keep the "
 			    "metadata of %s", w->id);

@@ -403,6 +403,14 @@ agt_net_sync(struct agt_net *n, const struct mc_proto_desired *d,
 			    "vpc=%s detail=%s", v->id, err.msg);
 			continue;
 		}
+		/* No port goes up without its security groups. */
+		err.code = MC_EC_NONE;
+		if (agt_net_vpc_firewall(n, v, d, &err) < 0) {
+			mc_log(MC_LOG_WARN, "cannot apply a VPC's security "
+			    "groups, retrying", "vpc=%s detail=%s", v->id,
+			    err.msg);
+			continue;
+		}
 		for (j = 0; j < d->n; j++) {
 			err.code = MC_EC_NONE;
 			if (wired_here(&d->v[j]) &&
@@ -442,7 +450,7 @@ agt_net_explain(struct agt_net *n, const struct mc_proto_inst *w,
 	struct mc_err	 err = { 0 };
 	char		*text = NULL, tap[AGT_NET_TAP_MAX];
 	static const char *const tables[][2] = { { "ip", "nat" },
-	    { "inet", "filter" }, { "arp", "arp" } };
+	    { "arp", "arp" } };
 	char		 name[32], gw[MC_IPV4_STR_MAX];
 	struct mc_cidr	 subnet;
 	size_t		 i;
@@ -469,7 +477,8 @@ agt_net_explain(struct agt_net *n, const struct mc_proto_inst *w,
 		mc_buf_addf(b, "\n## the VPC's namespace (ip -n %s addr; ip -n "
 		    "%s route; ip -n %s neigh)\n\n%s", v->ns, v->ns, v->ns, text);
 	free(text);
-	for (i = 0; i < 3; i++) {
+	agt_net_fw_explain(n, v, w, b);
+	for (i = 0; i < 2; i++) {
 		text = NULL;
 		(void)snprintf(name, sizeof(name), "%s%s", n->conf->net_prefix,
 		    tables[i][1]);

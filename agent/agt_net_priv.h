@@ -17,6 +17,8 @@
 
 struct agt_conf;
 struct agt_imds;
+struct mc_buf;
+struct net_fw;
 struct net_nl;
 
 #define AGT_NET_RECHECK_MS	30000	/* re-verify what was wired */
@@ -41,6 +43,7 @@ struct agt_vpc {
 	bool			 seen;
 	struct agt_netcfg_port	*ports;			/* this round's */
 	size_t			 n_ports;
+	struct net_fw		*fw;			/* its security groups */
 };
 
 /* A public address routed to a VPC's namespace and proxied on the LAN. */
@@ -79,6 +82,17 @@ int	agt_net_vpc_plug(struct agt_net *n, struct agt_vpc *v,
 /* Rules, DHCP and metadata of the VPC's ports this round. */
 int	agt_net_vpc_apply(struct agt_net *n, struct agt_vpc *v,
 	    int64_t now_ms, struct mc_err *err);
+
+/*
+ * The security groups of the VPC's ports in d, applied before any of
+ * them is plugged (agt_net_fw.c).  Returns 0, or -1 with err set.
+ */
+int	agt_net_vpc_firewall(struct agt_net *n, struct agt_vpc *v,
+	    const struct mc_proto_desired *d, struct mc_err *err);
+
+/* What the VPC's firewall holds about w, for `minicloud explain`. */
+void	agt_net_fw_explain(struct agt_net *n, struct agt_vpc *v,
+	    const struct mc_proto_inst *w, struct mc_buf *b);
 
 /* Remove the VPC from the host: dnsmasq, listener, taps, links, files. */
 void	agt_net_vpc_unwire(struct agt_net *n, struct agt_vpc *v);

@@ -17,6 +17,7 @@
 #include "mc_err.h"
 #include "mc_fs.h"
 #include "mc_log.h"
+#include "net_fw.h"
 #include "net_nft.h"
 #include "net_nl.h"
 #include "net_ns.h"
@@ -382,6 +383,8 @@ agt_net_vpc_clear(struct agt_vpc *v)
 {
 	net_nl_close(v->nl);
 	v->nl = NULL;
+	net_fw_free(v->fw);
+	v->fw = NULL;
 	free(v->nft);
 	free(v->conf);
 	free(v->hosts);

@@ -65,34 +65,16 @@ nat_table(struct mc_buf *b, const struct agt_netcfg_vpc *v)
 }
 
 /*
- * A port sends only from its own MAC and address (0.0.0.0 while it asks
- * DHCP for one), and only IPv4 and ARP; the outside reaches nothing in
- * the namespace itself but answers to what it asked.
+ * A port claims by ARP only its own MAC and address (0.0.0.0 while it
+ * asks DHCP for one).  The IPv4 side of this, and the security groups,
+ * are the firewall table's (net_fw); ARP never reaches inet chains.
  */
 static void
-filter_table(struct mc_buf *b, const struct agt_netcfg_vpc *v)
+arp_table(struct mc_buf *b, const struct agt_netcfg_vpc *v)
 {
 	char	ip[MC_IPV4_STR_MAX];
 	size_t	i;
 
-	mc_buf_addf(b, "table inet %sfilter {\n", v->prefix);
-	mc_buf_adds(b, "\tchain ports {\n\t\ttype filter hook prerouting "
-	    "priority raw; policy accept;\n");
-	for (i = 0; i < v->n_ports; i++) {
-		const struct agt_netcfg_port *p = &v->ports[i];
-
-		mc_buf_addf(b, "\t\tiifname \"%s\" ether saddr != %s drop\n",
-		    p->tap, p->mac);
-		mc_buf_addf(b, "\t\tiifname \"%s\" meta protocol != ip drop\n",
-		    p->tap);
-		mc_buf_addf(b, "\t\tiifname \"%s\" ip saddr != { %s, 0.0.0.0 } "
-		    "drop\n", p->tap, mc_ipv4_str(p->ip, ip));
-	}
-	mc_buf_addf(b, "\t}\n\tchain input {\n\t\ttype filter hook input "
-	    "priority filter; policy accept;\n\t\tiifname \"%s\" ct state "
-	    "established,related accept\n\t\tiifname \"%s\" drop\n\t}\n}\n",
-	    AGT_NETCFG_UPLINK, AGT_NETCFG_UPLINK);
-	/* ARP never reaches inet chains: the same rule for it. */
 	mc_buf_addf(b, "table arp %sarp {\n\tchain input {\n\t\ttype filter "
 	    "hook input priority filter; policy accept;\n", v->prefix);
 	for (i = 0; i < v->n_ports; i++) {
@@ -115,7 +97,10 @@ agt_netcfg_vpc_nft(const struct agt_netcfg_vpc *v)
 	size_t		i;
 
 	mc_buf_init(&b, TEXT_MAX);
-	/* Declare, delete, define: a replacement in one transaction. */
+	/*
+	 * Declare, delete, define: a replacement in one transaction.  The
+	 * filter table is only deleted: it was an older agent's.
+	 */
 	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
 		mc_buf_adds(&b, "table ");
 		mc_buf_addf(&b, tables[i], v->prefix);
@@ -124,7 +109,7 @@ agt_netcfg_vpc_nft(const struct agt_netcfg_vpc *v)
 		mc_buf_adds(&b, "\n");
 	}
 	nat_table(&b, v);
-	filter_table(&b, v);
+	arp_table(&b, v);
 	return finish(&b);
 }
 

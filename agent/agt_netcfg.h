@@ -2,8 +2,8 @@
  * agt_netcfg: the text of what the agent installs for a VPC on its host,
  * made from plain data and nothing else, so that it can be read, diffed
  * and tested: the namespace's nftables script (NAT for public addresses
- * and outbound traffic, per-port anti-spoofing, the namespace's own
- * input), the host's nftables script (masquerade out of the uplink) and
+ * and outbound traffic, per-port ARP anti-spoofing; the security groups
+ * are net_fw's), the host's nftables script (masquerade out of the uplink) and
  * dnsmasq's configuration (DHCP with fixed leases, the VPC's resolver).
  * agt_net applies them.
  */
