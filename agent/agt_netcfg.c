@@ -80,10 +80,10 @@ arp_table(struct mc_buf *b, const struct agt_netcfg_vpc *v)
 	for (i = 0; i < v->n_ports; i++) {
 		const struct agt_netcfg_port *p = &v->ports[i];
 
-		mc_buf_addf(b, "\t\tiifname \"%s\" arp saddr ether != %s drop\n",
+		mc_buf_addf(b, "\t\tiifname \"%s\" arp saddr ether != %s counter drop\n",
 		    p->tap, p->mac);
 		mc_buf_addf(b, "\t\tiifname \"%s\" arp saddr ip != { %s, "
-		    "0.0.0.0 } drop\n", p->tap, mc_ipv4_str(p->ip, ip));
+		    "0.0.0.0 } counter drop\n", p->tap, mc_ipv4_str(p->ip, ip));
 	}
 	mc_buf_adds(b, "\t}\n}\n");
 }
