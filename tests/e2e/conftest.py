@@ -496,6 +496,25 @@ def terminate(ec2, ids):
         wait_state(ec2, iid, "terminated", timeout=90)
 
 
+def default_group(ec2):
+    """The id of the default VPC's default security group."""
+    got = ec2.describe_security_groups(Filters=[
+        {"Name": "group-name", "Values": ["default"]},
+        {"Name": "vpc-id", "Values": [default_vpc(ec2)]}])["SecurityGroups"]
+    return got[0]["GroupId"]
+
+
+def default_vpc(ec2):
+    vpcs = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])
+    return vpcs["Vpcs"][0]["VpcId"]
+
+
+def lan_ingress(port):
+    """A permission: tcp port from the test LAN."""
+    return [{"IpProtocol": "tcp", "FromPort": port, "ToPort": port,
+             "IpRanges": [{"CidrIp": "203.0.113.0/24"}]}]
+
+
 def wait_text(ec2, iid, text, timeout=180):
     """Wait until the console of iid shows text; returns the console."""
     return wait_for(lambda: text in console(ec2, iid) and console(ec2, iid),

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from conftest import (OUTSIDE_NS, ROOT, console, terminate, wait_for,
+from conftest import (OUTSIDE_NS, ROOT, lan_ingress, terminate, wait_for,
                       wait_text)
 
 DEBIAN_AMI = os.environ.get("MC_DEBIAN_AMI", os.path.join(
@@ -40,9 +40,12 @@ def test_debian_cloud_init_and_ssh(cloud, tmp_path):
     key.write_text(made["KeyMaterial"])
     os.chmod(key, stat.S_IRUSR | stat.S_IWUSR)
     iid = None
+    group = ec2.create_security_group(GroupName="ssh-e2e",
+                                      Description="SSH from the LAN")["GroupId"]
     try:
+        ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=lan_ingress(22))
         inst = ec2.run_instances(ImageId=image, InstanceType="t3.micro", MinCount=1,
-                                 MaxCount=1, KeyName="debian-e2e",
+                                 MaxCount=1, KeyName="debian-e2e", SecurityGroupIds=[group],
                                  UserData=USER_DATA)["Instances"][0]
         iid = inst["InstanceId"]
         host = "ip-" + inst["PrivateIpAddress"].replace(".", "-")
@@ -58,6 +61,9 @@ def test_debian_cloud_init_and_ssh(cloud, tmp_path):
         assert lines[0] == host, r.stdout
         assert lines[1] == "aws", r.stdout
         assert "SUDO-OK" in lines
+        r = ssh(str(key), pub, "curl -s http://169.254.169.254/latest/meta-data/"
+                "security-groups")
+        assert r.stdout.strip() == "ssh-e2e", r.stdout
         r = ssh(str(key), pub, "cat .ssh/authorized_keys")
         public = ec2.describe_key_pairs(KeyNames=["debian-e2e"], IncludePublicKey=True)
         assert public["KeyPairs"][0]["PublicKey"].split()[1] in r.stdout
@@ -70,3 +76,4 @@ def test_debian_cloud_init_and_ssh(cloud, tmp_path):
         if iid is not None:
             terminate(ec2, [iid])
         ec2.delete_key_pair(KeyName="debian-e2e")
+        ec2.delete_security_group(GroupId=group)

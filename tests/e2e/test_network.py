@@ -13,8 +13,8 @@ import time
 import pytest
 
 from conftest import (AWS2, LAN_HOST, LAN_OUTSIDE, OUTSIDE_NS, console,
-                      err_code, run_aws, terminate, wait_for, wait_state,
-                      wait_text)
+                      default_group, err_code, lan_ingress, run_aws, terminate,
+                      wait_for, wait_state, wait_text)
 
 SCRIPT = "#!/bin/sh\n"
 
@@ -256,6 +256,9 @@ def test_nat_and_elastic_ips(cloud, outside_server):
     through its Elastic IP, which moves with AssociateAddress."""
     ec2 = cloud.client()
     ids, alloc = [], None
+    # The default group lets in only its own members: open 7000 to the LAN.
+    group = default_group(ec2)
+    ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=lan_ingress(7000))
     out = ("for i in $(seq 30); do echo out-%s | nc -w 3 " + LAN_OUTSIDE +
            " 7000 && break; sleep 1; done\necho SENT\n")
     try:
@@ -307,6 +310,8 @@ def test_nat_and_elastic_ips(cloud, outside_server):
         terminate(ec2, ids)
         if alloc:
             ec2.release_address(AllocationId=alloc)
+        ec2.revoke_security_group_ingress(GroupId=group,
+                                          IpPermissions=lan_ingress(7000))
     # Nothing proxied or routed for them any more.
     assert subprocess.run(["ip", "neigh", "show", "proxy", "dev", "mcxlan0"],
                           capture_output=True, text=True).stdout.strip() == ""
