@@ -47,7 +47,9 @@ test_lookup(void **state)
 	static unsigned char	 ud[] = "#!/bin/sh\n";
 	struct mc_proto_tag	 tag = { "Name", "web" };
 	struct mc_proto_inst	 v[4];
-	struct mc_proto_desired	 d = { 1, 5, "mc-1", v, 4, NULL, 0 };
+	struct mc_proto_sg	 sg = { "sg-0000000000000000a", "web",
+	    "vpc-0000000000000000a", NULL, 0, NULL, 0 };
+	struct mc_proto_desired	 d = { 1, 5, "mc-1", v, 4, &sg, 1 };
 	struct agt_imds_inst	 got;
 	struct agt_md		*m = agt_md_new();
 	struct mc_err		 err = { 0 };
@@ -62,6 +64,8 @@ test_lookup(void **state)
 	v[0].md.key_openssh = "ssh-ed25519 AAAA k";
 	v[0].md.tags = &tag;
 	v[0].md.n_tags = 1;
+	strcpy(v[0].nic.groups.v[0], sg.id);
+	v[0].nic.groups.n = 1;
 	/* The same address in another VPC is another instance. */
 	inst(&v[1], "i-0000000000000000b", "vpc-0000000000000000b", "10.0.1.4",
 	    MC_PROTO_WANT_STOPPED);
@@ -84,6 +88,9 @@ test_lookup(void **state)
 	assert_int_equal(got.n_tags, 1);
 	assert_string_equal(got.tag_values[0], "web");
 	assert_ptr_not_equal(got.key_openssh, v[0].md.key_openssh);
+	assert_int_equal(got.n_sgs, 1);			/* its group's name */
+	assert_string_equal(got.sg_ids[0], "sg-0000000000000000a");
+	assert_string_equal(got.sg_names[0], "web");
 	agt_imds_inst_clear(&got);
 
 	assert_int_equal(agt_md_lookup(m, "vpc-0000000000000000b",
