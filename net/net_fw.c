@@ -1,0 +1,122 @@
+/*
+ * net_fw: the handle on one firewall table, and its apply: check the
+ * model, copy it, write the whole table or the difference from the copy
+ * applied last into one batch, send it.  Any failure forgets the copy,
+ * so that the next apply replaces the table whole.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mc_cleanup.h"
+#include "mc_err.h"
+#include "net_fw.h"
+#include "net_fw_priv.h"
+#include "net_name.h"
+
+struct net_fw *
+net_fw_new(const char *ns, const char *table, struct mc_err *err)
+{
+	struct net_fw *fw;
+
+	if ((ns != NULL && net_name_check(NET_NAME_NS, ns, err) < 0) ||
+	    net_name_check(NET_NAME_NFT, table, err) < 0)
+		return NULL;
+	if ((fw = calloc(1, sizeof(*fw))) == NULL) {
+		(void)mc_err_sys(err, ENOMEM, "out of memory");
+		return NULL;
+	}
+	/* Both checked: they fit. */
+	(void)snprintf(fw->ns, sizeof(fw->ns), "%s", ns != NULL ? ns : "");
+	(void)snprintf(fw->table, sizeof(fw->table), "%s", table);
+	return fw;
+}
+
+void
+net_fw_free(struct net_fw *fw)
+{
+	if (fw == NULL)
+		return;
+	net_fw_copy_free(fw->applied);
+	free(fw);
+}
+
+/* The table is no longer known to match a copy: replace it next time. */
+static int
+forget(struct net_fw *fw)
+{
+	net_fw_copy_free(fw->applied);
+	fw->applied = NULL;
+	memset(&fw->stats, 0, sizeof(fw->stats));
+	return -1;
+}
+
+static void
+copy_freep(struct net_fw_copy **cp)
+{
+	net_fw_copy_free(*cp);
+}
+
+/* Write and send what turns the table into new's; 0 or -1 with err. */
+static int
+send_model(struct net_fw *fw, const struct net_fw_copy *new,
+    struct net_fw_stats *st, struct mc_err *err)
+{
+	struct net_fw_batch	b;
+	int			rc = 0;
+
+	if (net_fw_batch_init(&b, fw->table, st, err) < 0)
+		return -1;
+	if (fw->applied == NULL)
+		net_fw_plan_full(&b, new);
+	else
+		net_fw_plan_diff(&b, fw->applied, new);
+	/* Nothing changed: no batch at all. */
+	if (st->full || !net_fw_batch_empty(&b))
+		rc = net_fw_batch_send(&b, fw->ns, err);
+	net_fw_batch_clear(&b);
+	return rc;
+}
+
+int
+net_fw_apply(struct net_fw *fw, const struct net_fw_model *model,
+    struct mc_err *err)
+{
+	MC_CLEANUP(copy_freep) struct net_fw_copy *new = NULL;
+	struct net_fw_stats st;
+
+	if (net_fw_check_model(model, err) < 0 ||
+	    net_fw_copy_new(model, &new, err) < 0 ||
+	    net_fw_check_copy(new, err) < 0 ||
+	    send_model(fw, new, &st, err) < 0)
+		return forget(fw);
+	net_fw_copy_free(fw->applied);
+	fw->applied = mc_steal_ptr(&new);
+	fw->stats = st;
+	return 0;
+}
+
+int
+net_fw_delete(struct net_fw *fw, struct mc_err *err)
+{
+	struct net_fw_batch	b;
+	struct net_fw_stats	st;
+	int			rc;
+
+	(void)forget(fw);
+	if (net_fw_batch_init(&b, fw->table, &st, err) < 0)
+		return -1;
+	/* Added first, so that an absent table is no error. */
+	net_fw_put_table(&b);
+	net_fw_put_table_del(&b);
+	rc = net_fw_batch_send(&b, fw->ns, err);
+	net_fw_batch_clear(&b);
+	return rc;
+}
+
+void
+net_fw_stats(const struct net_fw *fw, struct net_fw_stats *ret)
+{
+	*ret = fw->stats;
+}
