@@ -135,6 +135,7 @@ golden: $(UNIT_BIN)
 	cd tests/unit && MC_GOLDEN_WRITE=1 ../../$(B)/tests/test_agt_imds
 	cd tests/unit && MC_GOLDEN_WRITE=1 ../../$(B)/tests/test_net_nl
 	cd tests/unit && MC_GOLDEN_WRITE=1 ../../$(B)/tests/test_agt_netcfg
+	cd tests/unit && MC_GOLDEN_WRITE=1 ../../$(B)/tests/test_net_fw
 
 include bench/bench.mk
 
