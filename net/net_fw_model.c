@@ -69,7 +69,9 @@ group_copy(struct net_fw_group *dst, const struct net_fw_group *g)
 	    sizeof(*g->members), &failed);
 	if (failed)
 		return false;
-	qsort(dst->members, g->n_members, sizeof(*dst->members), member_cmp);
+	if (g->n_members > 0)	/* qsort wants an array, even an empty one */
+		qsort(dst->members, g->n_members, sizeof(*dst->members),
+		    member_cmp);
 	for (i = 0; i < g->n_members; i++)
 		if (n == 0 || dst->members[n - 1] != dst->members[i])
 			dst->members[n++] = dst->members[i];
@@ -100,13 +102,15 @@ net_fw_copy_new(const struct net_fw_model *m, struct net_fw_copy **ret,
 	if (failed)
 		return mc_err_sys(err, ENOMEM, "out of memory");
 	c->n_ports = m->n_ports;
-	qsort(c->ports, c->n_ports, sizeof(*c->ports), port_cmp);
+	if (c->n_ports > 0)
+		qsort(c->ports, c->n_ports, sizeof(*c->ports), port_cmp);
 	for (i = 0; i < m->n_groups; i++) {
 		c->n_groups = i + 1;	/* so that free finds it */
 		if (!group_copy(&c->groups[i], &m->groups[i]))
 			return mc_err_sys(err, ENOMEM, "out of memory");
 	}
-	qsort(c->groups, c->n_groups, sizeof(*c->groups), group_cmp);
+	if (c->n_groups > 0)
+		qsort(c->groups, c->n_groups, sizeof(*c->groups), group_cmp);
 	*ret = mc_steal_ptr(&c);
 	return 0;
 }
