@@ -216,6 +216,10 @@ net_fw_check_copy(const struct net_fw_copy *c, struct mc_err *err)
 		if (i > 0 && strcmp(c->ports[i - 1].tap, c->ports[i].tap) == 0)
 			return mc_err_set(err, BAD, "firewall: port %s given "
 			    "twice", c->ports[i].tap);
+		/* out-X and in-X would name both the port's and the group's. */
+		if (net_fw_copy_group(c, c->ports[i].tap) != NULL)
+			return mc_err_set(err, BAD, "firewall: port %s has the "
+			    "name of a group", c->ports[i].tap);
 		for (j = 0; j < c->ports[i].n_groups; j++)
 			if (net_fw_copy_group(c, c->ports[i].groups[j]) == NULL)
 				return mc_err_set(err, BAD, "firewall port %s: "

@@ -358,6 +358,12 @@ bad_tap_twice(struct model *mb)
 }
 
 static void
+bad_tap_is_group(struct model *mb)
+{
+	(void)snprintf(mb->ports[0].tap, NET_NAME_LINK_MAX, "sg-web");
+}
+
+static void
 bad_port_groups(struct model *mb)
 {
 	mb->ports[0].n_groups = NET_FW_PORT_GROUPS + 1;
@@ -496,6 +502,7 @@ test_bad_models(void **state)
 		{ bad_tap_long,		"invalid tap name" },
 		{ bad_tap_char,		"invalid tap name \"ta p\"" },
 		{ bad_tap_twice,	"port tapb given twice" },
+		{ bad_tap_is_group,	"port sg-web has the name of a group" },
 		{ bad_port_groups,	"port tapb: 6 groups, at most 5" },
 		{ bad_port_group_empty,	"empty group id" },
 		{ bad_port_group_unknown, "port tapa: group sg-nope is not" },
