@@ -407,6 +407,19 @@ bad_rule_id_empty(struct model *mb)
 }
 
 static void
+bad_rule_id_char(struct model *mb)
+{
+	(void)snprintf(mb->rules[SSH][NET_FW_OUT][1].id, NET_FW_ID_MAX,
+	    "sgr x");
+}
+
+static void
+bad_group_id_digit(struct model *mb)
+{
+	(void)snprintf(mb->groups[SSH].id, NET_FW_ID_MAX, "1sg");
+}
+
+static void
 bad_too_many_rules(struct model *mb)
 {
 	static struct net_fw_rule many[NET_FW_GROUP_RULES + 1];
@@ -512,6 +525,8 @@ test_bad_models(void **state)
 		{ bad_rule_ref,		"rule sgr-web4 of group sg-web: group "
 					"sg-nope is not in the model" },
 		{ bad_rule_id_empty,	"empty rule id" },
+		{ bad_rule_id_char,	"invalid rule id \"sgr x\"" },
+		{ bad_group_id_digit,	"invalid group id \"1sg\"" },
 		{ bad_too_many_rules,	"group sg-ssh: 61 egress rules, at "
 					"most 60" },
 		{ bad_rules_null,	"group sg-ssh: no ingress rules" },
