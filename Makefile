@@ -139,7 +139,7 @@ golden: $(UNIT_BIN)
 
 include bench/bench.mk
 
-bench: bench-api bench-launch
+bench: bench-api bench-launch bench-secgroups
 
 # The build runs in a sub-make: on a fresh machine pkg-config and the
 # libraries only exist once deps has run.
