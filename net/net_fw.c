@@ -2,8 +2,11 @@
  * net_fw: the handle on one firewall table, and its apply: check the
  * model, copy it, write the whole table or the difference from the copy
  * applied last into one batch, send it.  Any failure forgets the copy,
- * so that the next apply replaces the table whole.
+ * so that the next apply replaces the table whole; so does a namespace
+ * made anew under the same name.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +17,7 @@
 #include "net_fw.h"
 #include "net_fw_priv.h"
 #include "net_name.h"
+#include "net_ns.h"
 
 struct net_fw *
 net_fw_new(const char *ns, const char *table, struct mc_err *err)
@@ -58,6 +62,24 @@ copy_freep(struct net_fw_copy **cp)
 	net_fw_copy_free(*cp);
 }
 
+/*
+ * Which namespace fw's name stands for now.  One made anew under the
+ * same name holds nothing of ours: the copy no longer describes it.
+ */
+static int
+ns_identity(const struct net_fw *fw, struct stat *ret, struct mc_err *err)
+{
+	MC_AUTOCLOSE int fd = -1;
+
+	if (net_ns_open(fw->ns[0] != '\0' ? fw->ns : NULL, &fd, err) < 0)
+		return -1;
+	if (fstat(fd, ret) < 0)
+		return mc_err_sys(err, errno, "cannot stat network namespace "
+		    "%s: %s", net_ns_label(fw->ns[0] != '\0' ? fw->ns : NULL),
+		    strerror(errno));
+	return 0;
+}
+
 /* Write and send what turns the table into new's; 0 or -1 with err. */
 static int
 send_model(struct net_fw *fw, const struct net_fw_copy *new,
@@ -84,15 +106,22 @@ net_fw_apply(struct net_fw *fw, const struct net_fw_model *model,
     struct mc_err *err)
 {
 	MC_CLEANUP(copy_freep) struct net_fw_copy *new = NULL;
-	struct net_fw_stats st;
+	struct net_fw_stats	st;
+	struct stat		ns;
 
 	if (net_fw_check_model(model, err) < 0 ||
 	    net_fw_copy_new(model, &new, err) < 0 ||
 	    net_fw_check_copy(new, err) < 0 ||
-	    send_model(fw, new, &st, err) < 0)
+	    ns_identity(fw, &ns, err) < 0)
+		return forget(fw);
+	if (ns.st_dev != fw->ns_dev || ns.st_ino != fw->ns_ino)
+		(void)forget(fw);
+	if (send_model(fw, new, &st, err) < 0)
 		return forget(fw);
 	net_fw_copy_free(fw->applied);
 	fw->applied = mc_steal_ptr(&new);
+	fw->ns_dev = ns.st_dev;
+	fw->ns_ino = ns.st_ino;
 	fw->stats = st;
 	return 0;
 }

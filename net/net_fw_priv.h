@@ -14,6 +14,8 @@
 #ifndef NET_FW_PRIV_H
 #define NET_FW_PRIV_H
 
+#include <sys/types.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -46,6 +48,8 @@ struct net_fw {
 	char			 ns[NET_NAME_NS_MAX];	/* "": the caller's */
 	char			 table[NET_NAME_NFT_MAX];
 	struct net_fw_copy	*applied;	/* NULL: next apply is whole */
+	dev_t			 ns_dev;	/* the namespace applied to */
+	ino_t			 ns_ino;
 	struct net_fw_stats	 stats;		/* of the last apply */
 };
 

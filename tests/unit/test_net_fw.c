@@ -6,8 +6,9 @@
  * one chain for one rule, one element for one member...), each checked
  * against a whole apply of the same model; a new handle replacing the
  * table (a restarted agent); bad models refused with the table as it
- * was; a kernel refusal reported and healed by the next apply; delete;
- * a large model; and real packets through the chains.
+ * was; a kernel refusal reported and healed by the next apply; a
+ * namespace made anew under its name; delete; a large model; and real
+ * packets through the chains.
  */
 #include <sys/socket.h>
 #include <netinet/ip.h>
@@ -607,6 +608,27 @@ test_kernel_refusal(void **state)
 	net_fw_free(fw);
 }
 
+/* A namespace made anew under the same name gets the whole table. */
+static void
+test_ns_recreated(void **state)
+{
+	struct fixture	*f = *state;
+	struct model	 mb;
+	struct net_fw	*fw = fw_new(f->ns);
+	struct mc_err	 err = { 0 };
+	MC_AUTOFREE char *text = NULL;
+
+	model_init(&mb);
+	apply_ok(fw, &mb);
+	NT_OK(net_ns_delete(f->ns, &err), err);
+	NT_OK(net_ns_create(f->ns, &err), err);
+	apply_ok(fw, &mb);
+	stats_are(fw, true, 12, 13);
+	text = listing(f->ns);
+	mc_test_golden(GOLDEN, text);
+	net_fw_free(fw);
+}
+
 static void
 test_delete(void **state)
 {
@@ -901,6 +923,7 @@ main(void)
 		T(test_restart),
 		T(test_bad_models),
 		T(test_kernel_refusal),
+		T(test_ns_recreated),
 		T(test_delete),
 		T(test_large),
 		T(test_packets),
