@@ -727,6 +727,37 @@ test_large(void **state)
 	free(bg);
 }
 
+/* 1000 ports all in the same 5 groups of 50 ingress rules each. */
+static void
+test_large_shared(void **state)
+{
+	struct fixture		*f = *state;
+	struct big		*bg = big_new();
+	struct net_fw		*fw = fw_new(f->ns);
+	struct mc_err		 err = { 0 };
+	size_t			 i, j;
+
+	for (i = 0; i < 1000; i++) {
+		bg->ports[i].n_groups = NET_FW_PORT_GROUPS;
+		for (j = 0; j < NET_FW_PORT_GROUPS; j++)
+			(void)snprintf(bg->ports[i].groups[j], NET_FW_ID_MAX,
+			    "sg-%zu", j);
+	}
+	bg->m.n_groups = NET_FW_PORT_GROUPS;
+	for (j = 0; j < NET_FW_PORT_GROUPS; j++)
+		(void)snprintf(bg->rules[j][49].group, NET_FW_ID_MAX, "sg-%zu",
+		    (j + 1) % NET_FW_PORT_GROUPS);
+	NT_OK(net_fw_apply(fw, &bg->m, &err), err);
+	stats_are(fw, true, 4 + 2 * 1000 + 2 * NET_FW_PORT_GROUPS,
+	    5 * 1000 + NET_FW_PORT_GROUPS);
+	/* One rule of a group all ports share: still one chain. */
+	bg->rules[3][0].from = bg->rules[3][0].to = 999;
+	NT_OK(net_fw_apply(fw, &bg->m, &err), err);
+	stats_are(fw, false, 1, 0);
+	net_fw_free(fw);
+	free(bg);
+}
+
 /* An ICMP echo from ns to dst; true when its reply comes in time. */
 static bool
 pings(const char *ns, const char *dst, int wait_ms)
@@ -926,6 +957,7 @@ main(void)
 		T(test_ns_recreated),
 		T(test_delete),
 		T(test_large),
+		T(test_large_shared),
 		T(test_packets),
 	};
 #undef T
