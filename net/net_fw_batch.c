@@ -116,14 +116,8 @@ sock_buf(int fd, int force, int plain, size_t bytes)
 		(void)setsockopt(fd, SOL_SOCKET, plain, &v, sizeof(v));
 }
 
-/*
- * A netfilter socket made in ns, non-blocking, with room to send bytes
- * in one datagram (the kernel wants sndbuf above the datagram's size)
- * and to queue the answers to a batch that goes wrong.
- */
-static int
-sock_open(const char *ns, size_t bytes, struct mnl_socket **ret,
-    struct mc_err *err)
+int
+net_fw_sock_open(const char *ns, struct mnl_socket **ret, struct mc_err *err)
 {
 	struct mnl_socket	*sock;
 	int			 fd = -1, one = 1;
@@ -144,7 +138,7 @@ sock_open(const char *ns, size_t bytes, struct mnl_socket **ret,
 	}
 	/* Best effort: without it we still get the errno. */
 	(void)mnl_socket_setsockopt(sock, NETLINK_EXT_ACK, &one, sizeof(one));
-	sock_buf(fd, SO_SNDBUFFORCE, SO_SNDBUF, bytes + SNDBUF_SLACK);
+	/* Room for the answers to a batch that goes wrong. */
 	sock_buf(fd, SO_RCVBUFFORCE, SO_RCVBUF, RCVBUF_BYTES);
 	*ret = sock;
 	return 0;
@@ -341,13 +335,13 @@ send_pages(struct mnl_socket *sock, const struct net_fw_batch *b,
 }
 
 int
-net_fw_batch_send(struct net_fw_batch *b, const char *ns, struct mc_err *err)
+net_fw_batch_send(struct net_fw_batch *b, struct mnl_socket *sock,
+    const char *ns, struct mc_err *err)
 {
 	MC_AUTOFREE struct iovec	*iov = NULL;
-	struct mnl_socket		*sock = NULL;
 	struct answer			 ans = { 0 };
 	size_t				 bytes = 0;
-	int				 n_iov, i, rc;
+	int				 n_iov, i;
 
 	(void)nftnl_batch_end(nftnl_batch_buffer(b->nb), b->seq++);
 	net_fw_batch_next(b);
@@ -365,13 +359,13 @@ net_fw_batch_send(struct net_fw_batch *b, const char *ns, struct mc_err *err)
 	nftnl_batch_iovec(b->nb, iov, (uint32_t)n_iov);
 	for (i = 0; i < n_iov; i++)
 		bytes += iov[i].iov_len;
-	if (sock_open(ns, bytes, &sock, err) < 0)
+	/* The kernel takes a datagram only when sndbuf is above its size. */
+	sock_buf(mnl_socket_get_fd(sock), SO_SNDBUFFORCE, SO_SNDBUF,
+	    bytes + SNDBUF_SLACK);
+	if (send_pages(sock, b, iov, n_iov, err) < 0 ||
+	    answers_read(sock, b, &ans, err) < 0)
 		return -1;
-	rc = send_pages(sock, b, iov, n_iov, err);
-	if (rc == 0)
-		rc = answers_read(sock, b, &ans, err);
-	(void)mnl_socket_close(sock);
-	if (rc == 0 && (ans.errnum != 0 || ans.lost))
-		rc = answer_fail(&ans, b, ns, err);
-	return rc;
+	if (ans.errnum != 0 || ans.lost)
+		return answer_fail(&ans, b, ns, err);
+	return 0;
 }

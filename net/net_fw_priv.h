@@ -24,6 +24,7 @@
 #include "net_name.h"
 
 struct mc_err;
+struct mnl_socket;
 struct nftnl_batch;
 struct nftnl_rule;
 struct nftnl_set;
@@ -48,7 +49,8 @@ struct net_fw {
 	char			 ns[NET_NAME_NS_MAX];	/* "": the caller's */
 	char			 table[NET_NAME_NFT_MAX];
 	struct net_fw_copy	*applied;	/* NULL: next apply is whole */
-	dev_t			 ns_dev;	/* the namespace applied to */
+	struct mnl_socket	*sock;		/* NULL: none open yet */
+	dev_t			 ns_dev;	/* the namespace sock is in */
 	ino_t			 ns_ino;
 	struct net_fw_stats	 stats;		/* of the last apply */
 };
@@ -130,13 +132,21 @@ void	net_fw_batch_fail(struct net_fw_batch *b, int errnum);
 bool	net_fw_batch_empty(const struct net_fw_batch *b);
 
 /*
- * End the batch and send it to the kernel in namespace ns ("": the
- * caller's), then read every answer.  Returns 0 when the kernel took the
- * whole transaction, or -1 with err set naming the first message it
+ * A netfilter socket made in namespace ns ("": the caller's), bound,
+ * non-blocking, with room for the answers to a bad batch.  Returns 0
+ * and *ret (mnl_socket_close), or -1 with err set.
+ */
+int	net_fw_sock_open(const char *ns, struct mnl_socket **ret,
+	    struct mc_err *err);
+
+/*
+ * End the batch and send it on sock (borrowed; ns names its namespace
+ * in messages), then read every answer.  Returns 0 when the kernel took
+ * the whole transaction, or -1 with err set naming the first message it
  * refused and why.
  */
-int	net_fw_batch_send(struct net_fw_batch *b, const char *ns,
-	    struct mc_err *err);
+int	net_fw_batch_send(struct net_fw_batch *b, struct mnl_socket *sock,
+	    const char *ns, struct mc_err *err);
 
 /* net_fw_obj.c */
 
