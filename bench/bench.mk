@@ -25,7 +25,7 @@ bench-launch: all ami
 .PHONY: bench-secgroups
 # bench/secgroups: the security-group firewall (net_fw) at 1000 ports, and
 # the cost of a packet through it against a linear ruleset; as root, in
-# namespaces "mcbench-*" of its own.  BENCH_SECONDS per packet figure.
+# namespaces "mcbench-*" of its own.  BENCH_SECONDS per packet run.
 BENCH_SG	:= $(B)/bench/mc-bench-secgroups
 BENCH_SG_OBJ	:= $(patsubst %.c,$(B)/%.o,$(wildcard bench/secgroups/*.c))
 

@@ -5,12 +5,12 @@
 # and ours at the end, also on failure or Ctrl-C.
 #
 # Environment: BENCH_SG (default build/bench/mc-bench-secgroups),
-# BENCH_SECONDS (per packet figure, default 2).
+# BENCH_SECONDS (per packet run, default 1; 3 runs per figure).
 set -eu
 
 cd "$(dirname "$0")/../.."
 BENCH_SG=${BENCH_SG:-$PWD/build/bench/mc-bench-secgroups}
-BENCH_SECONDS=${BENCH_SECONDS:-2}
+BENCH_SECONDS=${BENCH_SECONDS:-1}
 
 die() {
 	echo "bench/secgroups: $*" >&2

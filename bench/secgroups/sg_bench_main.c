@@ -7,7 +7,9 @@
  * 2. the cost of a packet through the firewall as ports grow, with the
  *    flow's port's match last, against the same rules as one linear
  *    chain per direction (built as nft text through net_nft).
- * Usage: mc-bench-secgroups [SECONDS per packet figure, default 2]
+ * Usage: mc-bench-secgroups [SECONDS per packet run, default 1]; each
+ * packet figure is the best of PKT_RUNS runs, the least disturbed by
+ * whatever else the machine does.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -25,7 +27,8 @@
 #define LIN_TABLE	"mcbench_lin"
 #define SCALE_PORTS	1000
 #define REPS		7
-#define SECONDS		2.0
+#define SECONDS		1.0
+#define PKT_RUNS	3
 
 static const size_t pkt_ports[] = { 1, 10, 100, 1000 };
 
@@ -126,6 +129,24 @@ fail:
 	return fail(err);
 }
 
+/* The best of PKT_RUNS runs, in datagrams a second. */
+static int
+best_pps(const struct sg_net *net, double seconds, double *ret_pps,
+    struct mc_err *err)
+{
+	double	pps, best = 0;
+	int	i;
+
+	for (i = 0; i < PKT_RUNS; i++) {
+		if (sg_net_pps(net, seconds, &pps, err) < 0)
+			return -1;
+		if (pps > best)
+			best = pps;
+	}
+	*ret_pps = best;
+	return 0;
+}
+
 static double
 us_per_pkt(double pps)
 {
@@ -142,10 +163,10 @@ per_packet(const struct sg_net *net, struct net_fw *fw, size_t n,
 
 	if (sg_model_new(n, net, &sm, err) < 0 ||
 	    net_fw_apply(fw, &sm->m, err) < 0 ||
-	    sg_net_pps(net, seconds, &fw_pps, err) < 0 ||
+	    best_pps(net, seconds, &fw_pps, err) < 0 ||
 	    net_fw_delete(fw, err) < 0 ||
 	    linear_load(net->fw, sm, err) < 0 ||
-	    sg_net_pps(net, seconds, &lin_pps, err) < 0 ||
+	    best_pps(net, seconds, &lin_pps, err) < 0 ||
 	    net_nft_table_delete(net->fw, "inet", LIN_TABLE, err) < 0) {
 		sg_model_free(sm);
 		return fail(err);
@@ -163,11 +184,11 @@ packets(const struct sg_net *net, struct net_fw *fw, double seconds,
 	double	pps;
 	size_t	i;
 
-	if (net_fw_delete(fw, err) < 0 || sg_net_pps(net, seconds, &pps,
+	if (net_fw_delete(fw, err) < 0 || best_pps(net, seconds, &pps,
 	    err) < 0)
 		return fail(err);
-	printf("no firewall      %7.2f us/pkt (%d-byte UDP, sender and "
-	    "receiver on veths)\n", us_per_pkt(pps), 64);
+	printf("no firewall      %7.2f us/pkt (64-byte UDP over veths, best "
+	    "of %d runs of %.1f s)\n", us_per_pkt(pps), PKT_RUNS, seconds);
 	for (i = 0; i < sizeof(pkt_ports) / sizeof(pkt_ports[0]); i++)
 		if (per_packet(net, fw, pkt_ports[i], seconds, err) < 0)
 			return -1;
