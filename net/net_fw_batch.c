@@ -307,8 +307,8 @@ answer_fail(const struct answer *ans, const struct net_fw_batch *b,
 		return mc_err_sys(err, ENOBUFS, "firewall table %s in %s: "
 		    "the kernel refused the batch (answers lost)", b->table,
 		    where);
-	return mc_err_sys(err, ans->errnum, "firewall table %s in %s: "
-	    "message %u of %u (%s) refused: %s%s%s", b->table, where,
+	return mc_err_sys(err, ans->errnum, "firewall table %s in %s: the "
+	    "kernel refused message %u of %u, %s: %s%s%s", b->table, where,
 	    ans->seq - b->seq_begin + 1, b->seq - b->seq_begin, ans->what,
 	    strerror(ans->errnum), ans->ext[0] != '\0' ? ": " : "", ans->ext);
 }
