@@ -135,10 +135,11 @@ golden: $(UNIT_BIN)
 	cd tests/unit && MC_GOLDEN_WRITE=1 ../../$(B)/tests/test_agt_imds
 	cd tests/unit && MC_GOLDEN_WRITE=1 ../../$(B)/tests/test_net_nl
 	cd tests/unit && MC_GOLDEN_WRITE=1 ../../$(B)/tests/test_agt_netcfg
+	cd tests/unit && MC_GOLDEN_WRITE=1 ../../$(B)/tests/test_net_fw
 
 include bench/bench.mk
 
-bench: bench-api bench-launch
+bench: bench-api bench-launch bench-secgroups
 
 # The build runs in a sub-make: on a fresh machine pkg-config and the
 # libraries only exist once deps has run.

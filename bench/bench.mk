@@ -21,3 +21,20 @@ bench-api: all $(BENCH_TRIVIAL)
 # against plain QEMU booting the same image.
 bench-launch: all ami
 	BIN_DIR=$(abspath $(BIN)) AMI=$(abspath $(AMI)) bench/launch/run.sh
+
+.PHONY: bench-secgroups
+# bench/secgroups: the security-group firewall (net_fw) at 1000 ports, and
+# the cost of a packet through it against a linear ruleset; as root, in
+# namespaces "mcbench-*" of its own.  BENCH_SECONDS per packet run.
+BENCH_SG	:= $(B)/bench/mc-bench-secgroups
+BENCH_SG_OBJ	:= $(patsubst %.c,$(B)/%.o,$(wildcard bench/secgroups/*.c))
+
+$(BENCH_SG_OBJ): MC_CFLAGS += -Ibench/secgroups
+$(BENCH_SG): $(BENCH_SG_OBJ) $(LIBS_A)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $(MC_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+bench-secgroups: $(BENCH_SG)
+	BENCH_SG=$(abspath $(BENCH_SG)) bench/secgroups/run.sh
+
+-include $(BENCH_SG_OBJ:.o=.d)

@@ -46,6 +46,10 @@ struct mc_err;
 #define NET_FW_ID_MAX		32	/* "sg-" + 17 hex, "sgr-" + 17 hex, NUL */
 #define NET_FW_PORT_GROUPS	5	/* groups per port, as on EC2 */
 #define NET_FW_GROUP_RULES	60	/* rules per group and direction */
+/* Bounds on what one model may hold, so that no input is unbounded. */
+#define NET_FW_PORTS_MAX	8192	/* ports of one namespace */
+#define NET_FW_GROUPS_MAX	8192	/* groups of one model */
+#define NET_FW_MEMBERS_MAX	65536	/* member addresses of one group */
 
 enum net_fw_dir {
 	NET_FW_IN,
