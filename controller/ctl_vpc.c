@@ -10,6 +10,7 @@
 #include "mc_err.h"
 #include "mc_log.h"
 #include "ctl_conf.h"
+#include "ctl_sg.h"
 #include "ctl_sql.h"
 #include "ctl_vpc.h"
 
@@ -232,7 +233,8 @@ ctl_vpc_create(sqlite3 *db, const struct ctl_conf *c, const char *account,
 	    "prefix, is_default, dns_support, dns_hostnames, vni, created_ms) "
 	    "VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)", "ssiiiiii", v.id, account,
 	    (int64_t)cidr->net, (int64_t)cidr->prefix, (int64_t)is_default,
-	    (int64_t)v.dns_hostnames, (int64_t)v.vni, now_ms) < 0)
+	    (int64_t)v.dns_hostnames, (int64_t)v.vni, now_ms) < 0 ||
+	    ctl_sg_create_default(db, account, v.id, now_ms, err) < 0)
 		return -1;
 	*ret = v;
 	return 0;
@@ -252,7 +254,8 @@ ctl_vpc_delete(sqlite3 *db, const char *account, const char *id,
 	if (n > 0)
 		return mc_err_set(err, MC_EC_DEPENDENCY_VIOLATION, "The vpc "
 		    "'%s' has dependencies and cannot be deleted.", id);
-	if (ctl_sql_run(db, err, "DELETE FROM tags WHERE resource_id = ?",
+	if (ctl_sg_vpc_release(db, id, err) < 0 ||
+	    ctl_sql_run(db, err, "DELETE FROM tags WHERE resource_id = ?",
 	    "s", id) < 0 || ctl_sql_run(db, err, "DELETE FROM vpcs WHERE id "
 	    "= ?", "s", id) < 0)
 		return -1;
