@@ -12,6 +12,7 @@
 #include "ctl_sg.h"
 #include "ctl_sgr.h"
 #include "ctl_sql.h"
+#include "ctl_vpc.h"
 
 #define SG_SELECT \
 	"SELECT id, account_id, vpc_id, name, description, created_ms " \
@@ -164,30 +165,25 @@ int
 ctl_sg_find_name(sqlite3 *db, const char *account, const char *vpc_id,
     const char *name, struct ctl_sg *ret, struct mc_err *err)
 {
-	sqlite3_stmt	*st;
-	char		 vpc[MC_ID_MAX] = "";
-	int		 found;
+	struct ctl_vpc	vpc;
+	int		found;
 
 	if (vpc_id == NULL) {
-		if (ctl_sql_prepare(db, &st, err, "SELECT id FROM vpcs WHERE "
-		    "account_id = ? AND is_default = 1", "s", account) < 0)
+		if ((found = ctl_vpc_default(db, account, &vpc, err)) < 0)
 			return -1;
-		if (sqlite3_step(st) == SQLITE_ROW)
-			ctl_sql_text(st, 0, vpc, sizeof(vpc));
-		sqlite3_finalize(st);
-		if (vpc[0] == '\0')
+		if (found == 0)
 			return mc_err_set(err, MC_EC_INVALID_GROUP_NOT_FOUND,
 			    "The security group '%.64s' does not exist: there "
 			    "is no default VPC", name);
 	}
 	if ((found = one_group(db, SG_SELECT "WHERE vpc_id = ? AND name = ?",
-	    vpc_id != NULL ? vpc_id : vpc, name, ret, err)) < 0)
+	    vpc_id != NULL ? vpc_id : vpc.id, name, ret, err)) < 0)
 		return -1;
 	if (found && strcmp(ret->account_id, account) == 0)
 		return 0;
 	return mc_err_set(err, MC_EC_INVALID_GROUP_NOT_FOUND, "The security "
 	    "group '%.64s' does not exist in %sVPC '%s'", name,
-	    vpc_id == NULL ? "default " : "", vpc_id != NULL ? vpc_id : vpc);
+	    vpc_id == NULL ? "default " : "", vpc_id != NULL ? vpc_id : vpc.id);
 }
 
 int

@@ -143,6 +143,22 @@ ctl_vpc_find(sqlite3 *db, const char *account, const char *id,
 }
 
 int
+ctl_vpc_default(sqlite3 *db, const char *account, struct ctl_vpc *ret,
+    struct mc_err *err)
+{
+	struct ctl_vpc	*v = NULL;
+	size_t		 n = 0;
+
+	if (collect(db, VPC_SELECT "WHERE account_id = ? AND is_default = 1",
+	    account, NULL, fill_vpc, sizeof(*v), (void **)&v, &n, err) < 0)
+		return -1;
+	if (n > 0)
+		*ret = v[0];
+	free(v);
+	return n > 0;
+}
+
+int
 ctl_subnet_find(sqlite3 *db, const char *account, const char *id,
     struct ctl_subnet *ret, struct mc_err *err)
 {

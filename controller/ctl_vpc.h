@@ -70,6 +70,10 @@ int	ctl_vpc_create(sqlite3 *db, const struct ctl_conf *c,
 int	ctl_vpc_find(sqlite3 *db, const char *account, const char *id,
 	    struct ctl_vpc *ret, struct mc_err *err);
 
+/* The default VPC of account: 1 and *ret, 0 when it has none, -1. */
+int	ctl_vpc_default(sqlite3 *db, const char *account, struct ctl_vpc *ret,
+	    struct mc_err *err);
+
 /* Every VPC of account by id; *ret is new, the caller frees it. */
 int	ctl_vpc_list(sqlite3 *db, const char *account, struct ctl_vpc **ret,
 	    size_t *ret_n, struct mc_err *err);
