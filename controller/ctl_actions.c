@@ -97,6 +97,9 @@ static const struct ctl_pspec p_run[] = {
 	{ "NetworkInterface.N.PrivateIpAddress", CTL_P_STR },
 	{ "NetworkInterface.N.AssociatePublicIpAddress", CTL_P_BOOL },
 	{ "NetworkInterface.N.DeleteOnTermination", CTL_P_BOOL },
+	{ "NetworkInterface.N.SecurityGroupId.N", CTL_P_STR },
+	{ "SecurityGroupId.N", CTL_P_STR },
+	{ "SecurityGroup.N", CTL_P_STR },
 	MDOPTS_PARAMS("MetadataOptions."),
 	TAGSPEC_PARAMS,
 };
@@ -163,6 +166,12 @@ static const struct ctl_pspec p_describe_enis[] = {
 	FILTER_PARAMS,
 };
 
+static const struct ctl_pspec p_modify_eni_attr[] = {
+	{ "NetworkInterfaceId", CTL_P_STR },
+	{ "SecurityGroupId.N", CTL_P_STR },
+	{ "Description.Value", CTL_P_STR },
+};
+
 static const struct ctl_pspec p_allocate_address[] = {
 	{ "Domain", CTL_P_STR },
 	{ "Address", CTL_P_STR },
@@ -222,6 +231,7 @@ static const struct ctl_pspec p_modify_instance[] = {
 	{ "UserData.Value", CTL_P_STR },
 	{ "DisableApiTermination.Value", CTL_P_STR },
 	{ "InstanceInitiatedShutdownBehavior.Value", CTL_P_STR },
+	{ "GroupId.N", CTL_P_STR },
 };
 
 static const struct ctl_pspec p_describe_instance_attr[] = {
@@ -444,6 +454,8 @@ const struct ctl_action ctl_actions[] = {
 	    p_modify_instance),
 	ACTION("ModifyInstanceMetadataOptions", ctl_mdopts_modify,
 	    p_modify_mdopts),
+	ACTION("ModifyNetworkInterfaceAttribute", ctl_enis_modify_attr,
+	    p_modify_eni_attr),
 	ACTION("ModifySecurityGroupRules", ctl_sgs_modify_rules,
 	    p_modify_sg_rules),
 	ACTION("ModifySubnetAttribute", ctl_subnets_modify_attr,

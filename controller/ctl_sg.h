@@ -20,6 +20,7 @@
 #include "mc_proto.h"
 #include "ctl_sg_rules.h"
 
+struct ctl_fvals;
 struct ctl_xml;
 struct mc_err;
 
@@ -108,6 +109,16 @@ int	ctl_sg_resolve(sqlite3 *db, const char *account, const char *vpc_id,
 int	ctl_sg_eni_set(sqlite3 *db, const char *eni_id,
 	    const struct ctl_sg_set *s, struct mc_err *err);
 
+/*
+ * Put interface eni_id of vpc_id in the n groups ids instead of its
+ * own (ModifyInstanceAttribute, ModifyNetworkInterfaceAttribute): they
+ * are checked as ctl_sg_resolve checks them, and the VPC's hosts are
+ * bumped.  At least one id, else MissingParameter.
+ */
+int	ctl_sg_eni_replace(sqlite3 *db, const char *account,
+	    const char *eni_id, const char *vpc_id, const char *const *ids,
+	    size_t n, struct mc_err *err);
+
 /* The groups of interface eni_id into *ret. */
 int	ctl_sg_eni_groups(sqlite3 *db, const char *eni_id,
 	    struct ctl_sg_set *ret, struct mc_err *err);
@@ -118,6 +129,10 @@ int	ctl_sg_eni_groups(sqlite3 *db, const char *eni_id,
  * the long polls (ctl_notify_bump) after its commit.
  */
 int	ctl_sg_bump_vpc(sqlite3 *db, const char *vpc_id, struct mc_err *err);
+
+/* The ids (or names) of s, as values for a group-id filter. */
+void	ctl_sg_set_fvals(const struct ctl_sg_set *s, bool names,
+	    struct ctl_fvals *fv);
 
 /* <groupSet> with an <item> (groupId, groupName) per group of s. */
 void	ctl_sg_set_xml(struct ctl_xml *x, const struct ctl_sg_set *s);

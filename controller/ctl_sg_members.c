@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "mc_err.h"
+#include "ctl_filter.h"
 #include "ctl_sg.h"
 #include "ctl_sql.h"
 #include "ctl_xml.h"
@@ -111,6 +112,25 @@ ctl_sg_eni_set(sqlite3 *db, const char *eni_id, const struct ctl_sg_set *s,
 }
 
 int
+ctl_sg_eni_replace(sqlite3 *db, const char *account, const char *eni_id,
+    const char *vpc_id, const char *const *ids, size_t n, struct mc_err *err)
+{
+	struct ctl_sg_set	s;
+	size_t			i;
+
+	if (n == 0)
+		return mc_err_set(err, MC_EC_MISSING_PARAMETER, "The request "
+		    "must name at least one security group (GroupId.N)");
+	for (i = 0; i < n; i++)
+		if (mc_id_check(MC_ID_SG, ids[i], err) < 0)
+			return -1;
+	if (ctl_sg_resolve(db, account, vpc_id, ids, n, NULL, 0, &s, err) < 0 ||
+	    ctl_sg_eni_set(db, eni_id, &s, err) < 0)
+		return -1;
+	return ctl_sg_bump_vpc(db, vpc_id, err);
+}
+
+int
 ctl_sg_eni_groups(sqlite3 *db, const char *eni_id, struct ctl_sg_set *ret,
     struct mc_err *err)
 {
@@ -158,4 +178,13 @@ ctl_sg_set_xml(struct ctl_xml *x, const struct ctl_sg_set *s)
 		ctl_xml_close(x);
 	}
 	ctl_xml_close(x);
+}
+
+void
+ctl_sg_set_fvals(const struct ctl_sg_set *s, bool names, struct ctl_fvals *fv)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		ctl_fvals_add(fv, names ? s->v[i].name : s->v[i].id);
 }
