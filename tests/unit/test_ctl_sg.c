@@ -2,7 +2,8 @@
  * Tests of the security groups in the store (ctl_sg, ctl_sgr) on a real
  * database: the default group of every VPC, EC2's checks on names,
  * rules added, found duplicate, limited, revoked and modified, the
- * groups of an interface, and what may and may not be deleted.
+ * groups of an interface, what may and may not be deleted, and the
+ * migration that gives existing VPCs their default group.
  */
 #include <sqlite3.h>
 
@@ -16,6 +17,7 @@
 #include "ctl_sgr.h"
 #include "ctl_sql.h"
 #include "ctl_store.h"
+#include "ctl_store_priv.h"
 #include "ctl_vpc.h"
 
 #define ACCOUNT	"111111111111"
@@ -376,6 +378,66 @@ test_vpc_delete(void **state)
 	assert_int_equal(n, 0);
 }
 
+/*
+ * A database of schema 4 (before groups) with a VPC and an interface:
+ * migration 5 gives the VPC its default group and puts the interface
+ * in it.
+ */
+static void
+test_migration(void **state)
+{
+	char				*dir = mc_test_tmpdir(), *path = NULL;
+	struct ctl_store		*store = NULL;
+	struct ctl_sg			 g;
+	struct ctl_sg_set		 set;
+	MC_AUTOFREE struct ctl_sg_rule	*r = NULL;
+	struct mc_err			 err = { 0 };
+	sqlite3				*db;
+	size_t				 i, n = 0;
+
+	(void)state;
+	assert_true(asprintf(&path, "%s/%s", dir, CTL_STORE_FILE) > 0);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(sqlite3_exec(db, ctl_store_migrations[i], NULL,
+		    NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 4;"
+	    "INSERT INTO vpcs (id, account_id, net, prefix, vni, created_ms) "
+	    "VALUES ('vpc-0123456789abcdef0', '" ACCOUNT "', 167772160, 16, 1, "
+	    "1);"
+	    "INSERT INTO subnets (id, account_id, vpc_id, net, prefix, zone, "
+	    "created_ms) VALUES ('subnet-0123456789abcdef0', '" ACCOUNT "', "
+	    "'vpc-0123456789abcdef0', 167772416, 24, 'mc-1a', 1);"
+	    "INSERT INTO enis (id, account_id, vpc_id, subnet_id, ip, mac, "
+	    "instance_id, created_ms) VALUES ('eni-0123456789abcdef0', "
+	    "'" ACCOUNT "', 'vpc-0123456789abcdef0', "
+	    "'subnet-0123456789abcdef0', 167772420, '02:00:00:00:00:01', "
+	    "'i-0123456789abcdef0', 1);", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	assert_int_equal(ctl_store_open(dir, &store, &err), 0);
+	db = ctl_store_get(store, &err);
+	assert_non_null(db);
+	assert_int_equal(ctl_sg_find_name(db, ACCOUNT, "vpc-0123456789abcdef0",
+	    "default", &g, &err), 0);
+	assert_int_equal(mc_id_check(MC_ID_SG, g.id, NULL), 0);
+	assert_int_equal(ctl_sgr_load(db, g.id, &r, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(mc_id_check(MC_ID_SG_RULE, r[0].id, NULL), 0);
+	assert_string_equal(r[0].ref_group, g.id);
+	assert_true(r[1].egress);
+	assert_string_equal(r[1].cidr, "0.0.0.0/0");
+	assert_int_equal(ctl_sg_eni_groups(db, "eni-0123456789abcdef0", &set,
+	    &err), 0);
+	assert_int_equal(set.n, 1);
+	assert_string_equal(set.v[0].id, g.id);
+	ctl_store_put(store, db);
+	ctl_store_free(store);
+	mc_test_rmdir(dir);
+	free(dir);
+	free(path);
+}
+
 int
 main(void)
 {
@@ -390,6 +452,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_members, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vpc_delete, setup,
 		    teardown),
+		cmocka_unit_test(test_migration),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
