@@ -272,12 +272,7 @@ name_known(const void *ctx, const char *name)
 static int
 check_named(const struct sg_listing *l, struct mc_err *err)
 {
-	size_t i;
-
-	for (i = 0; i < l->n_ids; i++)
-		if (mc_id_check(MC_ID_SG, l->ids[i], err) < 0)
-			return -1;
-	if (ctl_params_all_known(l->ids, l->n_ids, id_known, l,
+	if (ctl_params_ids_known(l->ids, l->n_ids, MC_ID_SG, id_known, l,
 	    MC_EC_INVALID_GROUP_NOT_FOUND, "The security group ID does not "
 	    "exist: ", err) < 0)
 		return -1;
@@ -286,46 +281,42 @@ check_named(const struct sg_listing *l, struct mc_err *err)
 	    "in the default VPC: ", err);
 }
 
-/* Load g's rules and tags into a fresh it. */
-static int
-load_item(sqlite3 *db, const struct sg_listing *l, const struct ctl_sg *g,
-    struct sg_item *it, struct mc_err *err)
+/* What the page walk needs: the request, the store, the listing. */
+struct sg_walk {
+	const struct ctl_req		*req;
+	sqlite3				*db;
+	const struct sg_listing		*l;
+	const struct ctl_filters	*f;
+};
+
+static const char *
+sg_key(const void *ctx, size_t i)
 {
-	memset(it, 0, sizeof(*it));
-	it->l = l;
-	it->g = g;
-	return ctl_sgr_load(db, g->id, &it->rules, &it->n_rules, err) < 0 ||
-	    ctl_tags_load(db, g->id, &it->tags, &it->n_tags, err) < 0 ? -1 : 0;
+	return ((const struct sg_walk *)ctx)->l->v[i].id;
 }
 
+/* Group i with its rules and tags: selected, filtered, written. */
 static int
-sgs_page(const struct ctl_req *req, sqlite3 *db, const struct sg_listing *l,
-    const struct ctl_filters *f, const struct ctl_page *page,
-    struct ctl_xml *out, struct mc_err *err)
+sg_show(void *ctx, size_t i, struct ctl_xml *out, struct mc_err *err)
 {
-	struct sg_item	it;
-	char		token[CTL_PAGE_TOKEN_MAX] = "";
-	size_t		i, shown = 0;
-	int		rc = 0;
+	const struct sg_walk	*w = ctx;
+	struct sg_item		 it;
+	int			 rc = 0;
 
-	ctl_xml_open(out, "securityGroupInfo");
-	for (i = 0; i < l->n && rc == 0 && token[0] == '\0'; i++) {
-		if (!selected(l, &l->v[i]) || !ctl_page_after(page, l->v[i].id))
-			continue;
-		if ((rc = load_item(db, l, &l->v[i], &it, err)) == 0 &&
-		    ctl_filters_match(f, sg_values, &it)) {
-			if (shown++ < page->max)
-				sg_xml(req, out, &it);
-			else
-				ctl_page_token(l->v[i - 1].id, token,
-				    sizeof(token));
-		}
-		free(it.rules);
-		free(it.tags);
-	}
-	ctl_xml_close(out);
-	if (token[0] != '\0')
-		ctl_xml_str(out, "nextToken", token);
+	if (!selected(w->l, &w->l->v[i]))
+		return 0;
+	memset(&it, 0, sizeof(it));
+	it.l = w->l;
+	it.g = &w->l->v[i];
+	if (ctl_sgr_load(w->db, it.g->id, &it.rules, &it.n_rules, err) < 0 ||
+	    ctl_tags_load(w->db, it.g->id, &it.tags, &it.n_tags, err) < 0)
+		rc = -1;
+	else if (ctl_filters_match(w->f, sg_values, &it))
+		rc = 1;
+	if (rc == 1 && out != NULL)
+		sg_xml(w->req, out, &it);
+	free(it.rules);
+	free(it.tags);
 	return rc;
 }
 
@@ -336,9 +327,9 @@ ctl_sgs_describe(const struct ctl_req *req, struct ctl_xml *out,
 	MC_AUTOFREE const char	**ids = NULL, **names = NULL;
 	struct sg_listing	  l;
 	struct ctl_filters	  f = { NULL, 0 };
+	struct sg_walk		  w = { req, NULL, &l, &f };
 	struct ctl_page		  page;
 	struct ctl_vpc		  vpc;
-	sqlite3			 *db;
 	int			  rc = -1, found;
 
 	memset(&l, 0, sizeof(l));
@@ -351,18 +342,19 @@ ctl_sgs_describe(const struct ctl_req *req, struct ctl_xml *out,
 		goto out;
 	l.ids = ids;
 	l.names = names;
-	if ((db = ctl_vpcs_db(req, err)) == NULL)
+	if ((w.db = ctl_vpcs_db(req, err)) == NULL)
 		goto out;
 	if (ctl_req_dry_run(req, err) == 0 &&
-	    (found = ctl_vpc_default(db, req->account_id, &vpc, err)) >= 0 &&
-	    ctl_sg_list(db, req->account_id, &l.v, &l.n, err) == 0) {
+	    (found = ctl_vpc_default(w.db, req->account_id, &vpc, err)) >= 0 &&
+	    ctl_sg_list(w.db, req->account_id, &l.v, &l.n, err) == 0) {
 		if (found)
 			(void)snprintf(l.default_vpc, sizeof(l.default_vpc),
 			    "%s", vpc.id);
 		if (check_named(&l, err) == 0)
-			rc = sgs_page(req, db, &l, &f, &page, out, err);
+			rc = ctl_page_walk(&page, "securityGroupInfo", l.n,
+			    sg_key, sg_show, &w, out, err);
 	}
-	ctl_store_put(req->api->store, db);
+	ctl_store_put(req->api->store, w.db);
 out:
 	free(l.v);
 	ctl_filters_clear(&f);

@@ -91,62 +91,50 @@ rule_values(const void *res, const struct ctl_filter *f, struct ctl_fvals *fv)
 	}
 }
 
-struct rule_listing {
-	struct ctl_sg_rule	*v;
-	size_t			 n;
+/* The account's rules by id, what the request selects, the store. */
+struct rule_walk {
+	const struct ctl_req		 *req;
+	sqlite3				 *db;
+	struct ctl_sg_rule		 *v;
+	size_t				  n;
+	const char			**ids;
+	size_t				  n_ids;
+	const struct ctl_filters	 *f;
 };
 
 static bool
 rule_known(const void *ctx, const char *id)
 {
-	const struct rule_listing	*l = ctx;
-	size_t				 i;
+	const struct rule_walk	*w = ctx;
+	size_t			 i;
 
-	for (i = 0; i < l->n; i++)
-		if (strcmp(l->v[i].id, id) == 0)
+	for (i = 0; i < w->n; i++)
+		if (strcmp(w->v[i].id, id) == 0)
 			return true;
 	return false;
 }
 
-static int
-rules_page(const struct ctl_req *req, sqlite3 *db,
-    const struct rule_listing *l, const char **ids, size_t n_ids,
-    const struct ctl_filters *f, const struct ctl_page *page,
-    struct ctl_xml *out, struct mc_err *err)
+static const char *
+rule_key(const void *ctx, size_t i)
 {
-	struct rule_item	it;
-	char			token[CTL_PAGE_TOKEN_MAX] = "";
-	size_t			i, shown = 0;
-	int			rc = 0;
+	return ((const struct rule_walk *)ctx)->v[i].id;
+}
 
-	for (i = 0; i < n_ids; i++)
-		if (mc_id_check(MC_ID_SG_RULE, ids[i], err) < 0)
-			return -1;
-	if (ctl_params_all_known(ids, n_ids, rule_known, l,
-	    MC_EC_INVALID_SG_RULE_ID_NOT_FOUND, "The security group rule ID "
-	    "does not exist: ", err) < 0)
+static int
+rule_show(void *ctx, size_t i, struct ctl_xml *out, struct mc_err *err)
+{
+	const struct rule_walk	*w = ctx;
+	struct rule_item	 it = { &w->v[i], NULL, 0 };
+	int			 rc;
+
+	if (!ctl_params_selects(w->ids, w->n_ids, it.r->id))
+		return 0;
+	if (ctl_tags_load(w->db, it.r->id, &it.tags, &it.n_tags, err) < 0)
 		return -1;
-	ctl_xml_open(out, "securityGroupRuleSet");
-	for (i = 0; i < l->n && rc == 0 && token[0] == '\0'; i++) {
-		if (!ctl_params_selects(ids, n_ids, l->v[i].id) ||
-		    !ctl_page_after(page, l->v[i].id))
-			continue;
-		memset(&it, 0, sizeof(it));
-		it.r = &l->v[i];
-		if ((rc = ctl_tags_load(db, it.r->id, &it.tags, &it.n_tags,
-		    err)) == 0 && ctl_filters_match(f, rule_values, &it)) {
-			if (shown++ < page->max)
-				ctl_sgs_rule_xml(req, out, it.r, false, it.tags,
-				    it.n_tags);
-			else
-				ctl_page_token(l->v[i - 1].id, token,
-				    sizeof(token));
-		}
-		free(it.tags);
-	}
-	ctl_xml_close(out);
-	if (token[0] != '\0')
-		ctl_xml_str(out, "nextToken", token);
+	rc = ctl_filters_match(w->f, rule_values, &it) ? 1 : 0;
+	if (rc == 1 && out != NULL)
+		ctl_sgs_rule_xml(w->req, out, it.r, false, it.tags, it.n_tags);
+	free(it.tags);
 	return rc;
 }
 
@@ -155,26 +143,31 @@ ctl_sgs_describe_rules(const struct ctl_req *req, struct ctl_xml *out,
     struct mc_err *err)
 {
 	MC_AUTOFREE const char	**ids = NULL;
-	struct rule_listing	  l = { NULL, 0 };
+	struct rule_walk	  w;
 	struct ctl_filters	  f = { NULL, 0 };
 	struct ctl_page		  page;
 	size_t			  n_ids = 0;
-	sqlite3			 *db;
 	int			  rc = -1;
 
+	memset(&w, 0, sizeof(w));
 	if (ctl_params_strlist(req->params, "SecurityGroupRuleId", &ids,
 	    &n_ids, err) < 0 || ctl_page_parse(req->params, &paging, n_ids > 0,
 	    &page, err) < 0 || ctl_filters_parse(req->params, rule_filters,
 	    MC_NELEMS(rule_filters), &f, err) < 0)
 		goto out;
-	if ((db = ctl_vpcs_db(req, err)) == NULL)
+	w = (struct rule_walk){ req, NULL, NULL, 0, ids, n_ids, &f };
+	if ((w.db = ctl_vpcs_db(req, err)) == NULL)
 		goto out;
 	if (ctl_req_dry_run(req, err) == 0 &&
-	    ctl_sgr_list(db, req->account_id, &l.v, &l.n, err) == 0)
-		rc = rules_page(req, db, &l, ids, n_ids, &f, &page, out, err);
-	ctl_store_put(req->api->store, db);
+	    ctl_sgr_list(w.db, req->account_id, &w.v, &w.n, err) == 0 &&
+	    ctl_params_ids_known(ids, n_ids, MC_ID_SG_RULE, rule_known, &w,
+	    MC_EC_INVALID_SG_RULE_ID_NOT_FOUND, "The security group rule ID "
+	    "does not exist: ", err) == 0)
+		rc = ctl_page_walk(&page, "securityGroupRuleSet", w.n, rule_key,
+		    rule_show, &w, out, err);
+	ctl_store_put(req->api->store, w.db);
 out:
-	free(l.v);
+	free(w.v);
 	ctl_filters_clear(&f);
 	return rc;
 }

@@ -59,40 +59,14 @@ subnet_row(sqlite3_stmt *st, struct ctl_subnet *s)
 	s->n_used = (unsigned)sqlite3_column_int(st, 9);
 }
 
-/*
- * Run sql (binding account, then id when not NULL) and collect rows of
- * size sz with fill.  A small generic loop so both tables share it.
- */
+/* Run sql (binding account, then id when not NULL) and collect rows. */
 static int
 collect(sqlite3 *db, const char *sql, const char *account, const char *id,
     void (*fill)(sqlite3_stmt *, void *), size_t sz, void **ret,
     size_t *ret_n, struct mc_err *err)
 {
-	sqlite3_stmt	*st;
-	char		*v = NULL, *nv;
-	size_t		 n = 0;
-	int		 rc;
-
-	if (ctl_sql_prepare(db, &st, err, sql, id != NULL ? "ss" : "s",
-	    account, id) < 0)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((nv = realloc(v, (n + 1) * sz)) == NULL) {
-			rc = SQLITE_NOMEM;
-			break;
-		}
-		v = nv;
-		fill(st, v + n++ * sz);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		free(v);
-		return mc_err_set(err, MC_EC_INTERNAL_ERROR,
-		    "cannot read the network");
-	}
-	*ret = v;
-	*ret_n = n;
-	return 0;
+	return ctl_sql_rows(db, ret, ret_n, sz, fill, err, sql,
+	    id != NULL ? "ss" : "s", account, id);
 }
 
 static void

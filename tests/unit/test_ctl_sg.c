@@ -24,10 +24,8 @@
 #define NOW	1700000000000LL
 
 struct fixture {
-	char			*dir;
-	struct ctl_store	*store;
-	sqlite3			*db;
-	struct ctl_vpc		 vpc, other;	/* two VPCs of ACCOUNT */
+	struct ctl_test_db	t;
+	struct ctl_vpc		vpc, other;	/* two VPCs of ACCOUNT */
 };
 
 static int
@@ -40,14 +38,11 @@ setup(void **state)
 
 	memset(&c, 0, sizeof(c));
 	c.max_vpcs = 5;
-	f->dir = mc_test_tmpdir();
-	assert_int_equal(ctl_store_open(f->dir, &f->store, &err), 0);
-	f->db = ctl_store_get(f->store, &err);
-	assert_non_null(f->db);
+	ctl_test_db_open(&f->t);
 	assert_true(mc_cidr_parse("10.0.0.0/16", &cidr));
-	assert_int_equal(ctl_vpc_create(f->db, &c, ACCOUNT, &cidr, false, NOW,
+	assert_int_equal(ctl_vpc_create(f->t.db, &c, ACCOUNT, &cidr, false, NOW,
 	    &f->vpc, &err), 0);
-	assert_int_equal(ctl_vpc_create(f->db, &c, ACCOUNT, &cidr, false, NOW,
+	assert_int_equal(ctl_vpc_create(f->t.db, &c, ACCOUNT, &cidr, false, NOW,
 	    &f->other, &err), 0);
 	*state = f;
 	return 0;
@@ -58,10 +53,7 @@ teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	ctl_store_put(f->store, f->db);
-	ctl_store_free(f->store);
-	mc_test_rmdir(f->dir);
-	free(f->dir);
+	ctl_test_db_close(&f->t);
 	free(f);
 	return 0;
 }
@@ -92,20 +84,20 @@ test_default_group(void **state)
 	struct mc_err			 err = { 0 };
 	size_t				 n = 0;
 
-	assert_int_equal(ctl_sg_find_name(f->db, ACCOUNT, f->vpc.id,
+	assert_int_equal(ctl_sg_find_name(f->t.db, ACCOUNT, f->vpc.id,
 	    "default", &g, &err), 0);
 	assert_string_equal(g.description, "default VPC security group");
 	assert_string_equal(g.vpc_id, f->vpc.id);
-	assert_int_equal(ctl_sg_find_name(f->db, ACCOUNT, f->vpc.id,
+	assert_int_equal(ctl_sg_find_name(f->t.db, ACCOUNT, f->vpc.id,
 	    "DEFAULT", &g2, &err), 0);
 	assert_string_equal(g2.id, g.id);
-	assert_int_equal(ctl_sg_find(f->db, ACCOUNT, g.id, &g2, &err), 0);
-	assert_int_equal(ctl_sg_find(f->db, "222222222222", g.id, &g2, &err),
+	assert_int_equal(ctl_sg_find(f->t.db, ACCOUNT, g.id, &g2, &err), 0);
+	assert_int_equal(ctl_sg_find(f->t.db, "222222222222", g.id, &g2, &err),
 	    -1);
 	assert_int_equal(err.code, MC_EC_INVALID_GROUP_NOT_FOUND);
 
 	/* All protocols in from its members, everything out. */
-	assert_int_equal(ctl_sgr_load(f->db, g.id, &r, &n, &err), 0);
+	assert_int_equal(ctl_sgr_load(f->t.db, g.id, &r, &n, &err), 0);
 	assert_int_equal(n, 2);
 	assert_false(r[0].egress);
 	assert_int_equal(r[0].proto, -1);
@@ -115,7 +107,7 @@ test_default_group(void **state)
 	assert_non_null(strstr(r[0].id, "sgr-"));
 
 	err.code = MC_EC_NONE;
-	assert_int_equal(ctl_sg_delete(f->db, &g, &err), -1);
+	assert_int_equal(ctl_sg_delete(f->t.db, &g, &err), -1);
 	assert_int_equal(err.code, MC_EC_CANNOT_DELETE);
 }
 
@@ -144,16 +136,16 @@ test_create_checks(void **state)
 	for (i = 0; i < MC_NELEMS(cases); i++) {
 		struct mc_err err = { 0 };
 
-		assert_int_equal(ctl_sg_create(f->db, ACCOUNT, f->vpc.id,
+		assert_int_equal(ctl_sg_create(f->t.db, ACCOUNT, f->vpc.id,
 		    cases[i].name, cases[i].desc, NOW, &g, &err),
 		    cases[i].want == MC_EC_NONE ? 0 : -1);
 		assert_int_equal(err.code, cases[i].want);
 	}
 	/* A name is per VPC. */
-	assert_int_equal(ctl_sg_create(f->db, ACCOUNT, f->other.id, "web",
+	assert_int_equal(ctl_sg_create(f->t.db, ACCOUNT, f->other.id, "web",
 	    "web", NOW, &g, NULL), 0);
 	/* One rule: everything out. */
-	assert_int_equal(ctl_sgr_load(f->db, g.id, &r, &n, NULL), 0);
+	assert_int_equal(ctl_sgr_load(f->t.db, g.id, &r, &n, NULL), 0);
 	assert_int_equal(n, 1);
 	assert_true(r[0].egress);
 	assert_int_equal(r[0].proto, -1);
@@ -170,56 +162,56 @@ test_rules(void **state)
 	struct mc_err			 err = { 0 };
 	size_t				 n = 0;
 
-	assert_int_equal(ctl_sg_create(f->db, ACCOUNT, f->vpc.id, "web", "w",
+	assert_int_equal(ctl_sg_create(f->t.db, ACCOUNT, f->vpc.id, "web", "w",
 	    NOW, &web, &err), 0);
-	assert_int_equal(ctl_sg_create(f->db, ACCOUNT, f->vpc.id, "db", "d",
+	assert_int_equal(ctl_sg_create(f->t.db, ACCOUNT, f->vpc.id, "db", "d",
 	    NOW, &db, &err), 0);
-	assert_int_equal(ctl_sg_create(f->db, ACCOUNT, f->other.id, "far",
+	assert_int_equal(ctl_sg_create(f->t.db, ACCOUNT, f->other.id, "far",
 	    "f", NOW, &far, &err), 0);
 	v[0] = rule(false, 6, 22, 22, "0.0.0.0/0", "");
 	v[1] = rule(false, 6, 5432, 5432, "", "");
 	(void)snprintf(v[1].ref_name, sizeof(v[1].ref_name), "web");
-	assert_int_equal(ctl_sgr_add(f->db, &db, v, 2, NOW, &err), 0);
+	assert_int_equal(ctl_sgr_add(f->t.db, &db, v, 2, NOW, &err), 0);
 	assert_string_equal(v[1].ref_group, web.id);
 	assert_non_null(strstr(v[0].id, "sgr-"));
 
 	/* The same again, alone or twice in one request. */
 	one = rule(false, 6, 22, 22, "0.0.0.0/0", "");
-	assert_int_equal(ctl_sgr_add(f->db, &db, &one, 1, NOW, &err), -1);
+	assert_int_equal(ctl_sgr_add(f->t.db, &db, &one, 1, NOW, &err), -1);
 	assert_int_equal(err.code, MC_EC_INVALID_PERMISSION_DUPLICATE);
 	assert_non_null(strstr(err.msg, "peer: 0.0.0.0/0, TCP, from port: 22"));
 	err.code = MC_EC_NONE;
 	v[0] = v[1] = rule(false, 17, 53, 53, "10.0.0.0/8", "");
-	assert_int_equal(ctl_sgr_add(f->db, &db, v, 2, NOW, &err), -1);
+	assert_int_equal(ctl_sgr_add(f->t.db, &db, v, 2, NOW, &err), -1);
 	assert_int_equal(err.code, MC_EC_INVALID_PARAMETER_VALUE);
 
 	/* Peers must be in the same VPC. */
 	err.code = MC_EC_NONE;
 	one = rule(false, -1, -1, -1, "", far.id);
-	assert_int_equal(ctl_sgr_add(f->db, &db, &one, 1, NOW, &err), -1);
+	assert_int_equal(ctl_sgr_add(f->t.db, &db, &one, 1, NOW, &err), -1);
 	assert_int_equal(err.code, MC_EC_INVALID_GROUP_NOT_FOUND);
 	err.code = MC_EC_NONE;
 	one = rule(false, -1, -1, -1, "", "sg-00000000000000000");
-	assert_int_equal(ctl_sgr_add(f->db, &db, &one, 1, NOW, &err), -1);
+	assert_int_equal(ctl_sgr_add(f->t.db, &db, &one, 1, NOW, &err), -1);
 	assert_int_equal(err.code, MC_EC_INVALID_GROUP_NOT_FOUND);
 
 	/* Referenced by db's rule: web cannot go. */
 	err.code = MC_EC_NONE;
-	assert_int_equal(ctl_sg_delete(f->db, &web, &err), -1);
+	assert_int_equal(ctl_sg_delete(f->t.db, &web, &err), -1);
 	assert_int_equal(err.code, MC_EC_DEPENDENCY_VIOLATION);
 
 	/* Revoke by value: absent, then present. */
 	err.code = MC_EC_NONE;
 	one = rule(false, 6, 23, 23, "0.0.0.0/0", "");
-	assert_int_equal(ctl_sgr_revoke(f->db, &db, &one, 1, &err), -1);
+	assert_int_equal(ctl_sgr_revoke(f->t.db, &db, &one, 1, &err), -1);
 	assert_int_equal(err.code, MC_EC_INVALID_PERMISSION_NOT_FOUND);
 	one = rule(false, 6, 5432, 5432, "", web.id);
-	assert_int_equal(ctl_sgr_revoke(f->db, &db, &one, 1, NULL), 0);
+	assert_int_equal(ctl_sgr_revoke(f->t.db, &db, &one, 1, NULL), 0);
 	assert_non_null(strstr(one.id, "sgr-"));
-	assert_int_equal(ctl_sg_delete(f->db, &web, NULL), 0);
+	assert_int_equal(ctl_sg_delete(f->t.db, &web, NULL), 0);
 
 	/* db now holds tcp/22 in and everything out. */
-	assert_int_equal(ctl_sgr_load(f->db, db.id, &r, &n, NULL), 0);
+	assert_int_equal(ctl_sgr_load(f->t.db, db.id, &r, &n, NULL), 0);
 	assert_int_equal(n, 2);
 	assert_true(r[0].egress && !r[1].egress);
 }
@@ -236,46 +228,46 @@ test_limit_and_ids(void **state)
 	size_t				 i;
 	char				 cidr[MC_CIDR_STR_MAX];
 
-	assert_int_equal(ctl_sg_create(f->db, ACCOUNT, f->vpc.id, "many", "m",
+	assert_int_equal(ctl_sg_create(f->t.db, ACCOUNT, f->vpc.id, "many", "m",
 	    NOW, &g, &err), 0);
 	for (i = 0; i < CTL_SG_RULES_MAX; i++) {
 		(void)snprintf(cidr, sizeof(cidr), "10.%zu.0.0/16", i);
 		v[i] = rule(false, 6, 80, 80, cidr, "");
 	}
-	assert_int_equal(ctl_sgr_add(f->db, &g, v, CTL_SG_RULES_MAX, NOW,
+	assert_int_equal(ctl_sgr_add(f->t.db, &g, v, CTL_SG_RULES_MAX, NOW,
 	    &err), 0);
 	one = rule(false, 6, 81, 81, "0.0.0.0/0", "");
-	assert_int_equal(ctl_sgr_add(f->db, &g, &one, 1, NOW, &err), -1);
+	assert_int_equal(ctl_sgr_add(f->t.db, &g, &one, 1, NOW, &err), -1);
 	assert_int_equal(err.code, MC_EC_RULES_PER_SG_LIMIT_EXCEEDED);
 	/* The other way still has room. */
 	one = rule(true, 6, 81, 81, "0.0.0.0/0", "");
-	assert_int_equal(ctl_sgr_add(f->db, &g, &one, 1, NOW, NULL), 0);
+	assert_int_equal(ctl_sgr_add(f->t.db, &g, &one, 1, NOW, NULL), 0);
 
 	/* By id: an ingress id is not an egress rule. */
 	err.code = MC_EC_NONE;
 	ids[0] = v[0].id;
-	assert_int_equal(ctl_sgr_revoke_ids(f->db, &g, true, ids, 1, &gone,
+	assert_int_equal(ctl_sgr_revoke_ids(f->t.db, &g, true, ids, 1, &gone,
 	    &err), -1);
 	assert_int_equal(err.code, MC_EC_INVALID_SG_RULE_ID_NOT_FOUND);
 	ids[1] = v[0].id;
-	assert_int_equal(ctl_sgr_revoke_ids(f->db, &g, false, ids, 2, &gone,
+	assert_int_equal(ctl_sgr_revoke_ids(f->t.db, &g, false, ids, 2, &gone,
 	    NULL), 1);
 	assert_string_equal(gone[0].cidr, "10.0.0.0/16");
 	err.code = MC_EC_NONE;
-	assert_int_equal(ctl_sgr_find(f->db, ACCOUNT, v[0].id, &one, &err),
+	assert_int_equal(ctl_sgr_find(f->t.db, ACCOUNT, v[0].id, &one, &err),
 	    -1);
 	assert_int_equal(err.code, MC_EC_INVALID_SG_RULE_ID_NOT_FOUND);
 
 	/* Modify keeps the id; it may not become a copy of another. */
 	one = rule(false, 6, 8080, 8081, "10.1.0.0/16", "");
 	(void)snprintf(one.id, sizeof(one.id), "%s", v[1].id);
-	assert_int_equal(ctl_sgr_modify(f->db, &g, &one, NULL), 0);
-	assert_int_equal(ctl_sgr_find(f->db, ACCOUNT, v[1].id, &one, NULL), 0);
+	assert_int_equal(ctl_sgr_modify(f->t.db, &g, &one, NULL), 0);
+	assert_int_equal(ctl_sgr_find(f->t.db, ACCOUNT, v[1].id, &one, NULL), 0);
 	assert_int_equal(one.from, 8080);
 	one = rule(false, 6, 80, 80, "10.2.0.0/16", "");
 	(void)snprintf(one.id, sizeof(one.id), "%s", v[1].id);
 	err.code = MC_EC_NONE;
-	assert_int_equal(ctl_sgr_modify(f->db, &g, &one, &err), -1);
+	assert_int_equal(ctl_sgr_modify(f->t.db, &g, &one, &err), -1);
 	assert_int_equal(err.code, MC_EC_INVALID_PERMISSION_DUPLICATE);
 }
 
@@ -291,15 +283,15 @@ test_members(void **state)
 	struct mc_err		 err = { 0 };
 	const char		*ids[6], *names[2];
 
-	assert_int_equal(ctl_sg_create(f->db, ACCOUNT, f->vpc.id, "a", "a",
+	assert_int_equal(ctl_sg_create(f->t.db, ACCOUNT, f->vpc.id, "a", "a",
 	    NOW, &a, &err), 0);
-	assert_int_equal(ctl_sg_create(f->db, ACCOUNT, f->vpc.id, "b", "b",
+	assert_int_equal(ctl_sg_create(f->t.db, ACCOUNT, f->vpc.id, "b", "b",
 	    NOW, &b, &err), 0);
-	assert_int_equal(ctl_sg_create(f->db, ACCOUNT, f->other.id, "far",
+	assert_int_equal(ctl_sg_create(f->t.db, ACCOUNT, f->other.id, "far",
 	    "f", NOW, &far, &err), 0);
 
 	/* Nothing asked: the default group. */
-	assert_int_equal(ctl_sg_resolve(f->db, ACCOUNT, f->vpc.id, NULL, 0,
+	assert_int_equal(ctl_sg_resolve(f->t.db, ACCOUNT, f->vpc.id, NULL, 0,
 	    NULL, 0, &s, &err), 0);
 	assert_int_equal(s.n, 1);
 	assert_string_equal(s.v[0].name, "default");
@@ -307,19 +299,19 @@ test_members(void **state)
 	ids[0] = b.id;
 	ids[1] = b.id;
 	names[0] = "a";
-	assert_int_equal(ctl_sg_resolve(f->db, ACCOUNT, f->vpc.id, ids, 2,
+	assert_int_equal(ctl_sg_resolve(f->t.db, ACCOUNT, f->vpc.id, ids, 2,
 	    names, 1, &s, &err), 0);
 	assert_int_equal(s.n, 2);
 	assert_string_equal(s.v[0].id, b.id);
 	assert_string_equal(s.v[1].name, "a");
 	/* Another VPC's group, an unknown one, too many. */
 	ids[0] = far.id;
-	assert_int_equal(ctl_sg_resolve(f->db, ACCOUNT, f->vpc.id, ids, 1,
+	assert_int_equal(ctl_sg_resolve(f->t.db, ACCOUNT, f->vpc.id, ids, 1,
 	    NULL, 0, &got, &err), -1);
 	assert_int_equal(err.code, MC_EC_INVALID_PARAMETER);
 	err.code = MC_EC_NONE;
 	ids[0] = "sg-0000000000000dead";
-	assert_int_equal(ctl_sg_resolve(f->db, ACCOUNT, f->vpc.id, ids, 1,
+	assert_int_equal(ctl_sg_resolve(f->t.db, ACCOUNT, f->vpc.id, ids, 1,
 	    NULL, 0, &got, &err), -1);
 	assert_int_equal(err.code, MC_EC_INVALID_GROUP_NOT_FOUND);
 	err.code = MC_EC_NONE;
@@ -329,29 +321,29 @@ test_members(void **state)
 	ids[3] = "sg-00000000000000004";
 	ids[4] = "sg-00000000000000005";
 	ids[5] = "sg-00000000000000006";
-	assert_int_equal(ctl_sg_resolve(f->db, ACCOUNT, f->vpc.id, ids, 6,
+	assert_int_equal(ctl_sg_resolve(f->t.db, ACCOUNT, f->vpc.id, ids, 6,
 	    NULL, 0, &got, &err), -1);
 	assert_int_equal(err.code, MC_EC_SGS_PER_INSTANCE_LIMIT_EXCEEDED);
 
 	/* An interface in b and a: neither can go while it is. */
 	assert_true(mc_cidr_parse("10.0.1.0/24", &cidr));
-	assert_int_equal(ctl_subnet_create(f->db, ACCOUNT, &f->vpc, &cidr,
+	assert_int_equal(ctl_subnet_create(f->t.db, ACCOUNT, &f->vpc, &cidr,
 	    "mc-1a", false, false, NOW, &sub, NULL), 0);
-	assert_int_equal(ctl_eni_create(f->db, ACCOUNT, &sub, 0,
+	assert_int_equal(ctl_eni_create(f->t.db, ACCOUNT, &sub, 0,
 	    "i-0123456789abcdef0", false, NOW, &eni, NULL), 0);
-	assert_int_equal(ctl_sg_eni_set(f->db, eni.id, &s, NULL), 0);
-	assert_int_equal(ctl_sg_eni_groups(f->db, eni.id, &got, NULL), 0);
+	assert_int_equal(ctl_sg_eni_set(f->t.db, eni.id, &s, NULL), 0);
+	assert_int_equal(ctl_sg_eni_groups(f->t.db, eni.id, &got, NULL), 0);
 	assert_int_equal(got.n, 2);
 	assert_string_equal(got.v[0].id, b.id);
 	assert_string_equal(got.v[1].id, a.id);
 	err.code = MC_EC_NONE;
-	assert_int_equal(ctl_sg_delete(f->db, &a, &err), -1);
+	assert_int_equal(ctl_sg_delete(f->t.db, &a, &err), -1);
 	assert_int_equal(err.code, MC_EC_DEPENDENCY_VIOLATION);
 	/* The interface goes with its instance, and the groups are free. */
-	assert_int_equal(ctl_eni_release_instance(f->db, "i-0123456789abcdef0",
+	assert_int_equal(ctl_eni_release_instance(f->t.db, "i-0123456789abcdef0",
 	    NULL), 0);
-	assert_int_equal(ctl_sg_delete(f->db, &a, NULL), 0);
-	assert_int_equal(ctl_sg_delete(f->db, &b, NULL), 0);
+	assert_int_equal(ctl_sg_delete(f->t.db, &a, NULL), 0);
+	assert_int_equal(ctl_sg_delete(f->t.db, &b, NULL), 0);
 }
 
 static void
@@ -362,17 +354,17 @@ test_vpc_delete(void **state)
 	struct mc_err	 err = { 0 };
 	int64_t		 n = -1;
 
-	assert_int_equal(ctl_sg_create(f->db, ACCOUNT, f->vpc.id, "x", "x",
+	assert_int_equal(ctl_sg_create(f->t.db, ACCOUNT, f->vpc.id, "x", "x",
 	    NOW, &g, &err), 0);
-	assert_int_equal(ctl_vpc_delete(f->db, ACCOUNT, f->vpc.id, &err), -1);
+	assert_int_equal(ctl_vpc_delete(f->t.db, ACCOUNT, f->vpc.id, &err), -1);
 	assert_int_equal(err.code, MC_EC_DEPENDENCY_VIOLATION);
-	assert_int_equal(ctl_sg_delete(f->db, &g, NULL), 0);
-	assert_int_equal(ctl_vpc_delete(f->db, ACCOUNT, f->vpc.id, NULL), 0);
+	assert_int_equal(ctl_sg_delete(f->t.db, &g, NULL), 0);
+	assert_int_equal(ctl_vpc_delete(f->t.db, ACCOUNT, f->vpc.id, NULL), 0);
 	/* Its default group and rules went with it. */
-	assert_int_equal(ctl_sql_int(f->db, &n, NULL, "SELECT count(*) FROM "
+	assert_int_equal(ctl_sql_int(f->t.db, &n, NULL, "SELECT count(*) FROM "
 	    "security_groups WHERE vpc_id = ?", "s", f->vpc.id), 1);
 	assert_int_equal(n, 0);
-	assert_int_equal(ctl_sql_int(f->db, &n, NULL, "SELECT count(*) FROM "
+	assert_int_equal(ctl_sql_int(f->t.db, &n, NULL, "SELECT count(*) FROM "
 	    "sg_rules r LEFT JOIN security_groups g ON g.id = r.group_id "
 	    "WHERE g.id IS NULL", ""), 1);
 	assert_int_equal(n, 0);

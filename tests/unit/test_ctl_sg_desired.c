@@ -27,9 +27,7 @@
 		"0123456789abcdef0123456789abcdef"
 
 struct fixture {
-	char			*dir;
-	struct ctl_store	*store;
-	sqlite3			*db;
+	struct ctl_test_db	 t;
 	struct ctl_conf		 conf;
 	struct ctl_subnet	 subnet;
 	struct ctl_vpc		 vpc;
@@ -53,17 +51,14 @@ setup(void **state)
 	f->conf.stop_timeout_s = 60;
 	(void)snprintf(f->conf.dns_domain, sizeof(f->conf.dns_domain),
 	    "mc-1.compute.internal");
-	f->dir = mc_test_tmpdir();
-	assert_int_equal(ctl_store_open(f->dir, &f->store, &err), 0);
-	f->db = ctl_store_get(f->store, &err);
-	assert_non_null(f->db);
+	ctl_test_db_open(&f->t);
 	assert_true(mc_cidr_parse("10.0.0.0/16", &cidr));
-	assert_int_equal(ctl_vpc_create(f->db, &f->conf, ACCOUNT, &cidr, false,
+	assert_int_equal(ctl_vpc_create(f->t.db, &f->conf, ACCOUNT, &cidr, false,
 	    NOW, &f->vpc, &err), 0);
 	assert_true(mc_cidr_parse("10.0.1.0/24", &cidr));
-	assert_int_equal(ctl_subnet_create(f->db, ACCOUNT, &f->vpc, &cidr,
+	assert_int_equal(ctl_subnet_create(f->t.db, ACCOUNT, &f->vpc, &cidr,
 	    "mc-1a", false, false, NOW, &f->subnet, &err), 0);
-	sql(f->db, "INSERT INTO hosts (name, zone, vcpus, mem_mib, disk_gib, "
+	sql(f->t.db, "INSERT INTO hosts (name, zone, vcpus, mem_mib, disk_gib, "
 	    "accel, registered_ms, last_seen_ms) VALUES "
 	    "('h1', 'mc-1a', 4, 4096, 100, 'tcg', 1, 1), "
 	    "('h2', 'mc-1a', 4, 4096, 100, 'tcg', 1, 1), "
@@ -82,10 +77,7 @@ teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	ctl_store_put(f->store, f->db);
-	ctl_store_free(f->store);
-	mc_test_rmdir(f->dir);
-	free(f->dir);
+	ctl_test_db_close(&f->t);
 	free(f);
 	return 0;
 }
@@ -104,12 +96,12 @@ instance(struct fixture *f, const char *id, const char *host,
 	    "state_ms) VALUES ('%s', '" ACCOUNT "', 'r-0123456789abcdef0', 0, "
 	    "'ami-0123456789abcdef0', 't3.micro', 2, 1024, 1, 'mc-1a', '%s', "
 	    "'running', 'running', 1, 1)", id, host);
-	sql(f->db, q);
-	assert_int_equal(ctl_eni_create(f->db, ACCOUNT, &f->subnet, 0, id,
+	sql(f->t.db, q);
+	assert_int_equal(ctl_eni_create(f->t.db, ACCOUNT, &f->subnet, 0, id,
 	    false, NOW, ret, NULL), 0);
-	assert_int_equal(ctl_sg_resolve(f->db, ACCOUNT, f->vpc.id, ids, n,
+	assert_int_equal(ctl_sg_resolve(f->t.db, ACCOUNT, f->vpc.id, ids, n,
 	    NULL, 0, &s, NULL), 0);
-	assert_int_equal(ctl_sg_eni_set(f->db, ret->id, &s, NULL), 0);
+	assert_int_equal(ctl_sg_eni_set(f->t.db, ret->id, &s, NULL), 0);
 }
 
 /* A new group of the VPC whose one ingress rule names peer (or none). */
@@ -119,7 +111,7 @@ group(struct fixture *f, const char *name, const char *peer,
 {
 	struct ctl_sg_rule r;
 
-	assert_int_equal(ctl_sg_create(f->db, ACCOUNT, f->vpc.id, name, name,
+	assert_int_equal(ctl_sg_create(f->t.db, ACCOUNT, f->vpc.id, name, name,
 	    NOW, ret, NULL), 0);
 	if (peer == NULL)
 		return;
@@ -127,7 +119,7 @@ group(struct fixture *f, const char *name, const char *peer,
 	r.proto = 6;
 	r.from = r.to = 5432;
 	(void)snprintf(r.ref_group, sizeof(r.ref_group), "%s", peer);
-	assert_int_equal(ctl_sgr_add(f->db, ret, &r, 1, NOW, NULL), 0);
+	assert_int_equal(ctl_sgr_add(f->t.db, ret, &r, 1, NOW, NULL), 0);
 }
 
 static uint64_t
@@ -135,7 +127,7 @@ generation(struct fixture *f, const char *host)
 {
 	uint64_t g = 0;
 
-	assert_int_equal(ctl_hosts_generation(f->db, host, &g, NULL), 0);
+	assert_int_equal(ctl_hosts_generation(f->t.db, host, &g, NULL), 0);
 	return g;
 }
 
@@ -162,7 +154,7 @@ test_closure_and_members(void **state)
 	ids[1] = a.id;
 	instance(f, "i-00000000000000002", "h2", ids, 2, &e2);
 
-	assert_int_equal(ctl_desired_load(f->db, &f->conf, "h1", &d, &err), 0);
+	assert_int_equal(ctl_desired_load(f->t.db, &f->conf, "h1", &d, &err), 0);
 	assert_int_equal(d.n, 1);
 	assert_int_equal(d.v[0].nic.groups.n, 1);
 	assert_string_equal(d.v[0].nic.groups.v[0], a.id);
@@ -196,9 +188,9 @@ test_closure_and_members(void **state)
 	mc_proto_desired_clear(&d);
 
 	/* Gone: its interface leaves the groups, the VPC's hosts hear. */
-	assert_int_equal(ctl_eni_release_instance(f->db, "i-00000000000000002",
+	assert_int_equal(ctl_eni_release_instance(f->t.db, "i-00000000000000002",
 	    NULL), 0);
-	assert_int_equal(ctl_desired_load(f->db, &f->conf, "h1", &d, &err), 0);
+	assert_int_equal(ctl_desired_load(f->t.db, &f->conf, "h1", &d, &err), 0);
 	assert_int_equal(mc_proto_desired_group(&d, a.id)->n_members, 1);
 	assert_int_equal(mc_proto_desired_group(&d, b.id)->n_members, 0);
 	mc_proto_desired_clear(&d);
@@ -225,7 +217,7 @@ test_rule_change_bumps_the_vpcs_hosts(void **state)
 	r.proto = -1;
 	r.from = r.to = -1;
 	(void)snprintf(r.cidr, sizeof(r.cidr), "10.0.0.0/8");
-	assert_int_equal(ctl_sgr_add(f->db, &a, &r, 1, NOW, NULL), 0);
+	assert_int_equal(ctl_sgr_add(f->t.db, &a, &r, 1, NOW, NULL), 0);
 	/* Both hosts of the VPC, not the one without instances there. */
 	assert_true(generation(f, "h1") > h1);
 	assert_true(generation(f, "h2") > h2);
