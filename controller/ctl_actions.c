@@ -16,6 +16,7 @@
 #include "ctl_mdopts.h"
 #include "ctl_keypairs.h"
 #include "ctl_regions.h"
+#include "ctl_sgs.h"
 #include "ctl_tags.h"
 #include "ctl_vpcs.h"
 
@@ -96,6 +97,9 @@ static const struct ctl_pspec p_run[] = {
 	{ "NetworkInterface.N.PrivateIpAddress", CTL_P_STR },
 	{ "NetworkInterface.N.AssociatePublicIpAddress", CTL_P_BOOL },
 	{ "NetworkInterface.N.DeleteOnTermination", CTL_P_BOOL },
+	{ "NetworkInterface.N.SecurityGroupId.N", CTL_P_STR },
+	{ "SecurityGroupId.N", CTL_P_STR },
+	{ "SecurityGroup.N", CTL_P_STR },
 	MDOPTS_PARAMS("MetadataOptions."),
 	TAGSPEC_PARAMS,
 };
@@ -162,6 +166,12 @@ static const struct ctl_pspec p_describe_enis[] = {
 	FILTER_PARAMS,
 };
 
+static const struct ctl_pspec p_modify_eni_attr[] = {
+	{ "NetworkInterfaceId", CTL_P_STR },
+	{ "SecurityGroupId.N", CTL_P_STR },
+	{ "Description.Value", CTL_P_STR },
+};
+
 static const struct ctl_pspec p_allocate_address[] = {
 	{ "Domain", CTL_P_STR },
 	{ "Address", CTL_P_STR },
@@ -221,6 +231,7 @@ static const struct ctl_pspec p_modify_instance[] = {
 	{ "UserData.Value", CTL_P_STR },
 	{ "DisableApiTermination.Value", CTL_P_STR },
 	{ "InstanceInitiatedShutdownBehavior.Value", CTL_P_STR },
+	{ "GroupId.N", CTL_P_STR },
 };
 
 static const struct ctl_pspec p_describe_instance_attr[] = {
@@ -310,6 +321,78 @@ static const struct ctl_pspec p_delete_key_pair[] = {
 	{ "KeyPairId", CTL_P_STR },
 };
 
+static const struct ctl_pspec p_create_sg[] = {
+	{ "GroupName", CTL_P_STR },
+	{ "GroupDescription", CTL_P_STR },
+	{ "VpcId", CTL_P_STR },
+	TAGSPEC_PARAMS,
+};
+
+static const struct ctl_pspec p_delete_sg[] = {
+	{ "GroupId", CTL_P_STR },
+	{ "GroupName", CTL_P_STR },
+};
+
+static const struct ctl_pspec p_describe_sgs[] = {
+	{ "GroupId.N", CTL_P_STR },
+	{ "GroupName.N", CTL_P_STR },
+	PAGE_PARAMS,
+	FILTER_PARAMS,
+};
+
+/* IpPermissions.N and the legacy flat spelling of the same. */
+#define SG_PERM_PARAMS \
+	{ "GroupId", CTL_P_STR }, \
+	{ "GroupName", CTL_P_STR }, \
+	{ "IpPermissions.N.IpProtocol", CTL_P_STR }, \
+	{ "IpPermissions.N.FromPort", CTL_P_INT }, \
+	{ "IpPermissions.N.ToPort", CTL_P_INT }, \
+	{ "IpPermissions.N.IpRanges.N.CidrIp", CTL_P_STR }, \
+	{ "IpPermissions.N.IpRanges.N.Description", CTL_P_STR }, \
+	{ "IpPermissions.N.Groups.N.GroupId", CTL_P_STR }, \
+	{ "IpPermissions.N.Groups.N.GroupName", CTL_P_STR }, \
+	{ "IpPermissions.N.Groups.N.UserId", CTL_P_STR }, \
+	{ "IpPermissions.N.Groups.N.Description", CTL_P_STR }, \
+	{ "IpPermissions.N.Ipv6Ranges.N.CidrIpv6", CTL_P_STR }, \
+	{ "IpPermissions.N.Ipv6Ranges.N.Description", CTL_P_STR }, \
+	{ "IpPermissions.N.PrefixListIds.N.PrefixListId", CTL_P_STR }, \
+	{ "IpPermissions.N.PrefixListIds.N.Description", CTL_P_STR }, \
+	{ "IpProtocol", CTL_P_STR }, \
+	{ "FromPort", CTL_P_INT }, \
+	{ "ToPort", CTL_P_INT }, \
+	{ "CidrIp", CTL_P_STR }, \
+	{ "SourceSecurityGroupName", CTL_P_STR }, \
+	{ "SourceSecurityGroupOwnerId", CTL_P_STR }
+
+static const struct ctl_pspec p_authorize_sg[] = {
+	SG_PERM_PARAMS,
+	TAGSPEC_PARAMS,
+};
+
+static const struct ctl_pspec p_revoke_sg[] = {
+	SG_PERM_PARAMS,
+	{ "SecurityGroupRuleId.N", CTL_P_STR },
+};
+
+static const struct ctl_pspec p_describe_sg_rules[] = {
+	{ "SecurityGroupRuleId.N", CTL_P_STR },
+	PAGE_PARAMS,
+	FILTER_PARAMS,
+};
+
+#define SG_RULE_SPEC "SecurityGroupRule.N.SecurityGroupRule."
+
+static const struct ctl_pspec p_modify_sg_rules[] = {
+	{ "GroupId", CTL_P_STR },
+	{ "SecurityGroupRule.N.SecurityGroupRuleId", CTL_P_STR },
+	{ SG_RULE_SPEC "IpProtocol", CTL_P_STR },
+	{ SG_RULE_SPEC "FromPort", CTL_P_INT },
+	{ SG_RULE_SPEC "ToPort", CTL_P_INT },
+	{ SG_RULE_SPEC "CidrIpv4", CTL_P_STR },
+	{ SG_RULE_SPEC "ReferencedGroupId", CTL_P_STR },
+	{ SG_RULE_SPEC "Description", CTL_P_STR },
+};
+
 #define ACTION(name, fn, params) \
 	{ name, fn, params, MC_NELEMS(params) }
 
@@ -317,11 +400,17 @@ const struct ctl_action ctl_actions[] = {
 	ACTION("AllocateAddress", ctl_addresses_allocate, p_allocate_address),
 	ACTION("AssociateAddress", ctl_addresses_associate,
 	    p_associate_address),
+	ACTION("AuthorizeSecurityGroupEgress", ctl_sgs_authorize_egress,
+	    p_authorize_sg),
+	ACTION("AuthorizeSecurityGroupIngress", ctl_sgs_authorize_ingress,
+	    p_authorize_sg),
 	ACTION("CreateKeyPair", ctl_keypairs_create, p_create_key_pair),
+	ACTION("CreateSecurityGroup", ctl_sgs_create, p_create_sg),
 	ACTION("CreateSubnet", ctl_subnets_create, p_create_subnet),
 	ACTION("CreateTags", ctl_tags_create, p_tags),
 	ACTION("CreateVpc", ctl_vpcs_create, p_create_vpc),
 	ACTION("DeleteKeyPair", ctl_keypairs_delete, p_delete_key_pair),
+	ACTION("DeleteSecurityGroup", ctl_sgs_delete, p_delete_sg),
 	ACTION("DeleteSubnet", ctl_subnets_delete, p_subnet_id),
 	ACTION("DeleteTags", ctl_tags_delete, p_tags),
 	ACTION("DeleteVpc", ctl_vpcs_delete, p_vpc_id),
@@ -347,6 +436,9 @@ const struct ctl_action ctl_actions[] = {
 	ACTION("DescribeNetworkInterfaces", ctl_enis_describe,
 	    p_describe_enis),
 	ACTION("DescribeRegions", ctl_regions_describe, p_regions),
+	ACTION("DescribeSecurityGroupRules", ctl_sgs_describe_rules,
+	    p_describe_sg_rules),
+	ACTION("DescribeSecurityGroups", ctl_sgs_describe, p_describe_sgs),
 	ACTION("DescribeSubnets", ctl_subnets_describe, p_describe_subnets),
 	ACTION("DescribeTags", ctl_tags_describe, p_describe_tags),
 	ACTION("DescribeVpcAttribute", ctl_vpcs_describe_attr,
@@ -362,12 +454,19 @@ const struct ctl_action ctl_actions[] = {
 	    p_modify_instance),
 	ACTION("ModifyInstanceMetadataOptions", ctl_mdopts_modify,
 	    p_modify_mdopts),
+	ACTION("ModifyNetworkInterfaceAttribute", ctl_enis_modify_attr,
+	    p_modify_eni_attr),
+	ACTION("ModifySecurityGroupRules", ctl_sgs_modify_rules,
+	    p_modify_sg_rules),
 	ACTION("ModifySubnetAttribute", ctl_subnets_modify_attr,
 	    p_modify_subnet_attr),
 	ACTION("ModifyVpcAttribute", ctl_vpcs_modify_attr, p_modify_vpc_attr),
 	ACTION("RebootInstances", ctl_instances_reboot, p_instance_ids),
 	ACTION("RegisterImage", ctl_images_register, p_register_image),
 	ACTION("ReleaseAddress", ctl_addresses_release, p_release_address),
+	ACTION("RevokeSecurityGroupEgress", ctl_sgs_revoke_egress, p_revoke_sg),
+	ACTION("RevokeSecurityGroupIngress", ctl_sgs_revoke_ingress,
+	    p_revoke_sg),
 	ACTION("RunInstances", ctl_instances_run, p_run),
 	ACTION("StartInstances", ctl_instances_start, p_instance_ids),
 	ACTION("StopInstances", ctl_instances_stop, p_stop),

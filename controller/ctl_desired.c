@@ -13,6 +13,7 @@
 #include "ctl_desired.h"
 #include "ctl_eni.h"
 #include "ctl_hosts.h"
+#include "ctl_sg_desired.h"
 #include "ctl_sql.h"
 #include "ctl_tags.h"
 
@@ -103,6 +104,7 @@ nic_of(sqlite3 *db, const struct ctl_conf *c, struct mc_proto_inst *w,
 {
 	struct mc_proto_nic	*n = &w->nic;
 	struct ctl_eni		 e;
+	size_t			 i;
 	int			 found;
 
 	if ((found = ctl_eni_of_instance(db, w->id, &e, err)) <= 0)
@@ -118,6 +120,10 @@ nic_of(sqlite3 *db, const struct ctl_conf *c, struct mc_proto_inst *w,
 	if (e.public_ip != 0)
 		mc_ipv4_str(e.public_ip, n->public_ip);
 	ctl_eni_dns_name(e.ip, c->dns_domain, n->dns_name, sizeof(n->dns_name));
+	for (i = 0; i < e.groups.n && i < MC_PROTO_NIC_GROUPS; i++)
+		(void)snprintf(n->groups.v[i], sizeof(n->groups.v[i]), "%s",
+		    e.groups.v[i].id);
+	n->groups.n = i;
 	return 0;
 }
 
@@ -184,6 +190,8 @@ ctl_desired_load(sqlite3 *db, const struct ctl_conf *c, const char *host,
 		if (nic_of(db, c, &d.v[i], err) < 0 ||
 		    tags_of(db, &d.v[i], err) < 0)
 			rc = SQLITE_ERROR;
+	if (rc == SQLITE_DONE && ctl_sg_desired_load(db, &d, err) < 0)
+		rc = SQLITE_ERROR;
 	ctl_sql_rollback(db);	/* read-only: ends the snapshot */
 	if (rc != SQLITE_DONE) {
 		mc_proto_desired_clear(&d);

@@ -63,7 +63,7 @@ eni_rows(sqlite3 *db, const char *sql, const char *arg, struct ctl_eni **ret,
 {
 	struct ctl_eni	*v = NULL, *nv;
 	sqlite3_stmt	*st;
-	size_t		 n = 0;
+	size_t		 n = 0, i;
 	int		 rc;
 
 	if (ctl_sql_prepare(db, &st, err, sql, arg != NULL ? "s" : "",
@@ -78,6 +78,9 @@ eni_rows(sqlite3 *db, const char *sql, const char *arg, struct ctl_eni **ret,
 		eni_row(st, &v[n++]);
 	}
 	sqlite3_finalize(st);
+	for (i = 0; rc == SQLITE_DONE && i < n; i++)
+		if (ctl_sg_eni_groups(db, v[i].id, &v[i].groups, err) < 0)
+			rc = SQLITE_ERROR;
 	if (rc != SQLITE_DONE) {
 		free(v);
 		return mc_err_set(err, MC_EC_INTERNAL_ERROR,
@@ -259,9 +262,14 @@ int
 ctl_eni_release_instance(sqlite3 *db, const char *instance_id,
     struct mc_err *err)
 {
-	const char *in_enis = "(SELECT id FROM enis WHERE instance_id = ?)";
-	char sql[160];
+	const char	*in_enis = "(SELECT id FROM enis WHERE instance_id = ?)";
+	char		 sql[160];
+	struct ctl_eni	 e;
+	int		 found;
 
+	/* Its VPC's other hosts lose a member of its groups. */
+	if ((found = ctl_eni_of_instance(db, instance_id, &e, err)) < 0)
+		return -1;
 	(void)snprintf(sql, sizeof(sql), "DELETE FROM addresses WHERE id IS "
 	    "NULL AND eni_id IN %s", in_enis);
 	if (ctl_sql_run(db, err, sql, "s", instance_id) < 0)
@@ -274,8 +282,10 @@ ctl_eni_release_instance(sqlite3 *db, const char *instance_id,
 	    "IN %s", in_enis);
 	if (ctl_sql_run(db, err, sql, "s", instance_id) < 0)
 		return -1;
-	return ctl_sql_run(db, err, "DELETE FROM enis WHERE instance_id = ?",
-	    "s", instance_id) < 0 ? -1 : 0;
+	if (ctl_sql_run(db, err, "DELETE FROM enis WHERE instance_id = ?",
+	    "s", instance_id) < 0)
+		return -1;
+	return found ? ctl_sg_bump_vpc(db, e.vpc_id, err) : 0;
 }
 
 void
@@ -317,7 +327,7 @@ ctl_eni_instance_xml(struct ctl_xml *x, const struct ctl_eni *e,
 	ctl_xml_str(x, "privateIpAddress", ip);
 	ctl_xml_str(x, "privateDnsName", dns);
 	ctl_xml_bool(x, "sourceDestCheck", true);
-	ctl_xml_empty(x, "groupSet");
+	ctl_sg_set_xml(x, &e->groups);
 	ctl_xml_open(x, "attachment");
 	ctl_xml_str(x, "attachmentId", e->attachment_id);
 	ctl_xml_int(x, "deviceIndex", e->device_index);

@@ -17,6 +17,7 @@
 #include "mc_id.h"
 #include "mc_ipv4.h"
 #include "mc_proto.h"
+#include "ctl_sg.h"
 
 struct ctl_subnet;
 struct ctl_xml;
@@ -45,6 +46,8 @@ struct ctl_eni {
 	char		zone[MC_PROTO_ZONE_MAX + 1];
 	struct mc_cidr	subnet_cidr, vpc_cidr;
 	unsigned	vni;
+	/* Its security groups, in order. */
+	struct ctl_sg_set groups;
 };
 
 /*
@@ -74,7 +77,8 @@ int	ctl_eni_list(sqlite3 *db, const char *account, struct ctl_eni **ret,
 /*
  * The instance has gone: delete its interfaces, give back their public
  * addresses on launch, and disassociate their Elastic IPs (which stay
- * allocated).  In the caller's transaction.
+ * allocated); their groups lose a member, so the hosts of the VPC are
+ * bumped.  In the caller's transaction.
  */
 int	ctl_eni_release_instance(sqlite3 *db, const char *instance_id,
 	    struct mc_err *err);

@@ -1,5 +1,7 @@
 /*
- * ctl_enis_api: DescribeNetworkInterfaces.
+ * ctl_enis_api: DescribeNetworkInterfaces and
+ * ModifyNetworkInterfaceAttribute (its security groups, its
+ * description).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,8 +14,12 @@
 #include "ctl_conf.h"
 #include "ctl_eni.h"
 #include "ctl_filter.h"
+#include "ctl_notify.h"
 #include "ctl_page.h"
 #include "ctl_params.h"
+#include "ctl_query.h"
+#include "ctl_sg.h"
+#include "ctl_sql.h"
 #include "ctl_store.h"
 #include "ctl_tags.h"
 #include "ctl_vpcs.h"
@@ -51,7 +57,7 @@ eni_xml(struct ctl_xml *x, const struct eni_item *it)
 	ctl_xml_str(x, "privateIpAddress", ip);
 	ctl_xml_str(x, "privateDnsName", it->dns);
 	ctl_xml_bool(x, "sourceDestCheck", true);
-	ctl_xml_empty(x, "groupSet");
+	ctl_sg_set_xml(x, &e->groups);
 	if (e->instance_id[0] != '\0') {
 		ctl_xml_open(x, "attachment");
 		ctl_xml_str(x, "attachmentId", e->attachment_id);
@@ -82,6 +88,7 @@ eni_xml(struct ctl_xml *x, const struct eni_item *it)
 enum {
 	EF_ID, EF_SUBNET, EF_VPC, EF_ZONE, EF_STATUS, EF_MAC, EF_IP, EF_DNS,
 	EF_OWNER, EF_INSTANCE, EF_ATTACH, EF_PUBLIC, EF_TYPE, EF_TAG,
+	EF_GROUP_ID, EF_GROUP_NAME,
 };
 
 static const struct ctl_filter_def eni_filters[] = {
@@ -93,7 +100,8 @@ static const struct ctl_filter_def eni_filters[] = {
 	{ "attachment.instance-id", EF_INSTANCE },
 	{ "attachment.attachment-id", EF_ATTACH },
 	{ "association.public-ip", EF_PUBLIC },
-	{ "interface-type", EF_TYPE }, CTL_TAGS_FILTERS(EF_TAG),
+	{ "interface-type", EF_TYPE }, { "group-id", EF_GROUP_ID },
+	{ "group-name", EF_GROUP_NAME }, CTL_TAGS_FILTERS(EF_TAG),
 };
 
 static void
@@ -122,6 +130,10 @@ eni_values(const void *res, const struct ctl_filter *f, struct ctl_fvals *fv)
 		break;
 	case EF_TYPE:	ctl_fvals_add(fv, "interface"); break;
 	case EF_TAG:	ctl_tags_fvals(it->tags, it->n_tags, f, fv); break;
+	case EF_GROUP_ID:
+	case EF_GROUP_NAME:
+		ctl_sg_set_fvals(&e->groups, f->field == EF_GROUP_NAME, fv);
+		break;
 	}
 }
 
@@ -215,5 +227,61 @@ ctl_enis_describe(const struct ctl_req *req, struct ctl_xml *out,
 out:
 	free(l.v);
 	ctl_filters_clear(&f);
+	return rc;
+}
+
+/* Change what the call names of e, in the caller's transaction. */
+static int
+modify_eni(const struct ctl_req *req, sqlite3 *db, const struct ctl_eni *e,
+    const char *const *ids, size_t n_ids, const char *desc,
+    struct mc_err *err)
+{
+	if (n_ids > 0)
+		return ctl_sg_eni_replace(db, req->account_id, e->id,
+		    e->vpc_id, ids, n_ids, err);
+	if (strlen(desc) > 255)
+		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE, "The "
+		    "description of an interface is at most 255 characters");
+	return ctl_sql_run(db, err, "UPDATE enis SET description = ? WHERE "
+	    "id = ?", "ss", desc, e->id) < 0 ? -1 : 0;
+}
+
+int
+ctl_enis_modify_attr(const struct ctl_req *req, struct ctl_xml *out,
+    struct mc_err *err)
+{
+	MC_AUTOFREE const char	**ids = NULL;
+	const char		 *id, *desc;
+	struct ctl_eni		  e;
+	size_t			  n_ids = 0;
+	sqlite3			 *db;
+	int			  rc = -1;
+
+	id = ctl_query_get(req->params, "NetworkInterfaceId");
+	desc = ctl_query_get(req->params, "Description.Value");
+	if (ctl_params_strlist(req->params, "SecurityGroupId", &ids, &n_ids,
+	    err) < 0)
+		return -1;
+	if (id == NULL || (n_ids == 0) == (desc == NULL))
+		return mc_err_set(err, id != NULL && desc != NULL ?
+		    MC_EC_INVALID_PARAMETER_COMBINATION :
+		    MC_EC_MISSING_PARAMETER, "The request must contain "
+		    "NetworkInterfaceId and one attribute: SecurityGroupId.N "
+		    "or Description.Value");
+	if ((db = ctl_vpcs_db(req, err)) == NULL)
+		return -1;
+	if (ctl_eni_find(db, req->account_id, id, &e, err) < 0 ||
+	    ctl_req_dry_run(req, err) < 0 || ctl_sql_begin(db, err) < 0)
+		goto out;
+	if (modify_eni(req, db, &e, ids, n_ids, desc, err) < 0 ||
+	    ctl_sql_commit(db, err) < 0) {
+		ctl_sql_rollback(db);
+		goto out;
+	}
+	ctl_notify_bump();
+	ctl_xml_bool(out, "return", true);
+	rc = 0;
+out:
+	ctl_store_put(req->api->store, db);
 	return rc;
 }

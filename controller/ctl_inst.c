@@ -13,6 +13,7 @@
 #include "mc_time.h"
 #include "ctl_eni.h"
 #include "ctl_inst.h"
+#include "ctl_sg.h"
 #include "ctl_sql.h"
 #include "ctl_tags.h"
 #include "ctl_xml.h"
@@ -290,7 +291,6 @@ fixed_xml(struct ctl_xml *x)
 	ctl_xml_str(x, "rootDeviceName", "/dev/xvda");
 	ctl_xml_empty(x, "blockDeviceMapping");
 	ctl_xml_str(x, "virtualizationType", "hvm");
-	ctl_xml_empty(x, "groupSet");
 	ctl_xml_bool(x, "ebsOptimized", false);
 	ctl_xml_bool(x, "enaSupport", false);
 	ctl_xml_str(x, "platformDetails", "Linux/UNIX");
@@ -373,6 +373,7 @@ ctl_inst_xml(struct ctl_xml *x, const struct ctl_inst *in,
 		ctl_xml_close(x);
 	}
 	fixed_xml(x);
+	ctl_sg_set_xml(x, in->eni != NULL ? &in->eni->groups : NULL);
 	net_xml(x, in, dns_domain);
 	metadata_xml(x, in);
 	if (in->client_token[0] != '\0')

@@ -1,7 +1,8 @@
 /*
  * ctl_instances_attr: GetConsoleOutput, ModifyInstanceAttribute and
  * DescribeInstanceAttribute.  The type and the user data change only
- * while an instance is stopped, as on EC2.
+ * while an instance is stopped, as on EC2; the security groups while it
+ * is running or stopped.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,12 +15,14 @@
 #include "mc_time.h"
 #include "ctl_api.h"
 #include "ctl_conf.h"
+#include "ctl_eni.h"
 #include "ctl_inst.h"
 #include "ctl_instances.h"
 #include "ctl_itypes.h"
 #include "ctl_notify.h"
 #include "ctl_params.h"
 #include "ctl_query.h"
+#include "ctl_sg.h"
 #include "ctl_sql.h"
 #include "ctl_store.h"
 #include "ctl_xml.h"
@@ -109,6 +112,7 @@ which_change(const struct ctl_query *q, struct change *ret,
 	};
 	char		key[64];
 	const char	*v;
+	unsigned	idx[1];
 	size_t		i, found = 0;
 
 	memset(ret, 0, sizeof(*ret));
@@ -120,6 +124,12 @@ which_change(const struct ctl_query *q, struct change *ret,
 			ret->value = v;
 			found++;
 		}
+	}
+	/* The groups are a list: GroupId.N. */
+	if (ctl_params_indices(q, "GroupId", idx, 1) > 0) {
+		ret->attr = "groupSet";
+		ret->value = "";
+		found++;
 	}
 	/* The legacy spelling: Attribute=name&Value=v. */
 	if ((v = ctl_query_get(q, "Attribute")) != NULL) {
@@ -211,6 +221,41 @@ set_behavior(const struct ctl_req *req, sqlite3 *db,
 	    "? WHERE id = ?", "ss", value, in->id) < 0 ? -1 : 0;
 }
 
+/*
+ * The groups of a running or stopped instance: GroupId.N (or the legacy
+ * Value), replacing those of its primary interface.
+ */
+static int
+set_groups(const struct ctl_req *req, sqlite3 *db, const struct ctl_inst *in,
+    const char *value, struct mc_err *err)
+{
+	MC_AUTOFREE const char	**ids = NULL;
+	const char *const	 *list;
+	struct ctl_eni		  e;
+	size_t			  n = 0;
+	int			  found;
+
+	if (ctl_params_strlist(req->params, "GroupId", &ids, &n, err) < 0)
+		return -1;
+	list = ids;
+	if (n == 0 && value[0] != '\0') {
+		list = &value;
+		n = 1;
+	}
+	if (in->state != CTL_IS_RUNNING && in->state != CTL_IS_STOPPED)
+		return mc_err_set(err, MC_EC_INCORRECT_INSTANCE_STATE, "The "
+		    "instance '%s' is not in the 'running' or 'stopped' state.",
+		    in->id);
+	if ((found = ctl_eni_of_instance(db, in->id, &e, err)) <= 0)
+		return found < 0 ? -1 : mc_err_set(err,
+		    MC_EC_INCORRECT_INSTANCE_STATE, "The instance '%s' has no "
+		    "network interface", in->id);
+	if (ctl_req_dry_run(req, err) < 0)
+		return -1;
+	return ctl_sg_eni_replace(db, req->account_id, e.id, e.vpc_id, list, n,
+	    err);
+}
+
 static const struct {
 	const char	*attr;
 	int		(*set)(const struct ctl_req *, sqlite3 *,
@@ -221,6 +266,7 @@ static const struct {
 	{ "userData", set_user_data },
 	{ "disableApiTermination", set_no_terminate },
 	{ "instanceInitiatedShutdownBehavior", set_behavior },
+	{ "groupSet", set_groups },
 };
 
 /* Check ch against in and write it; in the caller's transaction. */
@@ -264,6 +310,20 @@ out:
 	return rc;
 }
 
+/* <groupSet> of in: its primary interface's groups. */
+static int
+groups_xml(sqlite3 *db, const struct ctl_inst *in, struct ctl_xml *out,
+    struct mc_err *err)
+{
+	struct ctl_eni	e;
+	int		found;
+
+	if ((found = ctl_eni_of_instance(db, in->id, &e, err)) < 0)
+		return -1;
+	ctl_sg_set_xml(out, found ? &e.groups : NULL);
+	return 0;
+}
+
 /* Write attribute attr of in; -1 with err set for an unknown one. */
 static int
 attr_xml(sqlite3 *db, const struct ctl_inst *in, const char *attr,
@@ -283,6 +343,8 @@ attr_xml(sqlite3 *db, const struct ctl_inst *in, const char *attr,
 		ctl_xml_value(out, "rootDeviceName", "/dev/xvda");
 	else if (strcmp(attr, "ebsOptimized") == 0)
 		ctl_xml_value(out, "ebsOptimized", "false");
+	else if (strcmp(attr, "groupSet") == 0)
+		return groups_xml(db, in, out, err);
 	else if (strcmp(attr, "userData") == 0) {
 		if ((ud = blob_b64(db, in->id, "user_data", NULL, err)) == NULL)
 			return -1;

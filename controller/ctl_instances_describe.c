@@ -22,6 +22,7 @@
 #include "ctl_page.h"
 #include "ctl_params.h"
 #include "ctl_query.h"
+#include "ctl_sg.h"
 #include "ctl_store.h"
 #include "ctl_xml.h"
 
@@ -31,7 +32,7 @@ enum {
 	F_ID, F_STATE, F_CODE, F_IMAGE, F_TYPE, F_ZONE, F_LAUNCH, F_TAG,
 	F_RESERVATION, F_OWNER, F_KEY, F_HOST, F_ARCH, F_ROOT, F_TOKEN,
 	F_ISTATUS, F_SSTATUS, F_VPC, F_SUBNET, F_PRIVATE_IP, F_PUBLIC_IP,
-	F_PRIVATE_DNS, F_ENI, F_MAC, F_MD_TOKENS,
+	F_PRIVATE_DNS, F_ENI, F_MAC, F_MD_TOKENS, F_GROUP_ID, F_GROUP_NAME,
 };
 
 static const struct ctl_filter_def inst_filters[] = {
@@ -48,6 +49,10 @@ static const struct ctl_filter_def inst_filters[] = {
 	{ "network-interface.network-interface-id", F_ENI },
 	{ "network-interface.mac-address", F_MAC },
 	{ "metadata-options.http-tokens", F_MD_TOKENS },
+	{ "instance.group-id", F_GROUP_ID }, { "group-id", F_GROUP_ID },
+	{ "network-interface.group-id", F_GROUP_ID },
+	{ "instance.group-name", F_GROUP_NAME }, { "group-name", F_GROUP_NAME },
+	{ "network-interface.group-name", F_GROUP_NAME },
 	CTL_TAGS_FILTERS(F_TAG),
 };
 
@@ -77,6 +82,10 @@ net_values(const struct row *r, const struct ctl_filter *f,
 	if (e == NULL)
 		return;
 	switch (f->field) {
+	case F_GROUP_ID:
+	case F_GROUP_NAME:
+		ctl_sg_set_fvals(&e->groups, f->field == F_GROUP_NAME, fv);
+		break;
 	case F_VPC:	ctl_fvals_add(fv, e->vpc_id); break;
 	case F_SUBNET:	ctl_fvals_add(fv, e->subnet_id); break;
 	case F_ENI:	ctl_fvals_add(fv, e->id); break;

@@ -63,6 +63,7 @@ run_clear(struct run *r)
 {
 	free(r->user_data);
 	ctl_tagspecs_clear(&r->tags);
+	ctl_runnet_clear(&r->net);
 }
 
 /* SHA-256 of every parameter but ClientToken: "the same request". */

@@ -1,7 +1,9 @@
 /*
- * ctl_page: parse and make paging tokens.  A token is "mc1." and the hex
- * of the last key returned: opaque enough, and checkable.
+ * ctl_page: parse and make paging tokens, and walk a listing one page at
+ * a time.  A token is "mc1." and the hex of the last key returned:
+ * opaque enough, and checkable.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,6 +12,7 @@
 #include "ctl_page.h"
 #include "ctl_params.h"
 #include "ctl_query.h"
+#include "ctl_xml.h"
 
 #define TOKEN_PREFIX	"mc1."
 
@@ -84,4 +87,32 @@ ctl_page_token(const char *key, char *buf, size_t bufsz)
 	    o + 3 <= bufsz; i++)
 		o += (size_t)snprintf(buf + o, bufsz - o, "%02x",
 		    (unsigned char)key[i]);
+}
+
+int
+ctl_page_walk(const struct ctl_page *page, const char *set_name, size_t n,
+    const char *(*key)(const void *, size_t),
+    int (*show)(void *, size_t, struct ctl_xml *, struct mc_err *),
+    void *ctx, struct ctl_xml *out, struct mc_err *err)
+{
+	char	token[CTL_PAGE_TOKEN_MAX] = "";
+	size_t	i, shown = 0;
+	int	rc = 0;
+
+	assert(page->max > 0);		/* ctl_page_parse's rules say so */
+	ctl_xml_open(out, set_name);
+	for (i = 0; i < n && token[0] == '\0'; i++) {
+		if (!ctl_page_after(page, key(ctx, i)))
+			continue;
+		if ((rc = show(ctx, i, shown < page->max ? out : NULL,
+		    err)) < 0)
+			break;
+		/* One more than fits: the next page starts here. */
+		if (rc == 1 && shown++ == page->max)
+			ctl_page_token(key(ctx, i - 1), token, sizeof(token));
+	}
+	ctl_xml_close(out);
+	if (token[0] != '\0')
+		ctl_xml_str(out, "nextToken", token);
+	return rc < 0 ? -1 : 0;
 }

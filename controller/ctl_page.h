@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 struct ctl_query;
+struct ctl_xml;
 struct mc_err;
 
 #define CTL_PAGE_KEY_MAX	128	/* bytes of a listing key */
@@ -43,5 +44,19 @@ bool	ctl_page_after(const struct ctl_page *p, const char *key);
 
 /* Write the token that continues after key into buf (CTL_PAGE_TOKEN_MAX). */
 void	ctl_page_token(const char *key, char *buf, size_t bufsz);
+
+/*
+ * One page of a listing of n items sorted by key(ctx, i), written as
+ * the list element set_name, then <nextToken> when more follow.  Each
+ * item after the page start goes to show(ctx, i, out, err), which
+ * returns 1 when the item is selected and passes the filters (and then
+ * writes it to out, unless out is NULL: the page is full), 0 when it
+ * does not, -1 with err set.  Returns 0 or -1.
+ */
+int	ctl_page_walk(const struct ctl_page *page, const char *set_name,
+	    size_t n, const char *(*key)(const void *ctx, size_t i),
+	    int (*show)(void *ctx, size_t i, struct ctl_xml *out,
+	    struct mc_err *err), void *ctx, struct ctl_xml *out,
+	    struct mc_err *err);
 
 #endif /* CTL_PAGE_H */

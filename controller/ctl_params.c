@@ -244,3 +244,16 @@ ctl_params_all_known(const char *const *names, size_t n,
 	mc_buf_clear(&bad);
 	return rc;
 }
+
+int
+ctl_params_ids_known(const char *const *ids, size_t n, enum mc_id_kind kind,
+    bool (*known)(const void *, const char *), const void *ctx,
+    enum mc_ec code, const char *prefix, struct mc_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (mc_id_check(kind, ids[i], err) < 0)
+			return -1;
+	return ctl_params_all_known(ids, n, known, ctx, code, prefix, err);
+}

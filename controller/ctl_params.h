@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "mc_err.h"
+#include "mc_id.h"
 
 struct ctl_query;
 
@@ -79,5 +80,14 @@ bool	ctl_params_selects(const char *const *names, size_t n,
 int	ctl_params_all_known(const char *const *names, size_t n,
 	    bool (*known)(const void *ctx, const char *name), const void *ctx,
 	    enum mc_ec code, const char *prefix, struct mc_err *err);
+
+/*
+ * The same for ids, which must first be well formed ids of kind (else
+ * that kind's ...Malformed error).
+ */
+int	ctl_params_ids_known(const char *const *ids, size_t n,
+	    enum mc_id_kind kind, bool (*known)(const void *ctx,
+	    const char *id), const void *ctx, enum mc_ec code,
+	    const char *prefix, struct mc_err *err);
 
 #endif /* CTL_PARAMS_H */

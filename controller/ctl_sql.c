@@ -3,6 +3,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mc_err.h"
@@ -113,6 +114,43 @@ ctl_sql_int(sqlite3 *db, int64_t *ret, struct mc_err *err, const char *sql,
 	if (rc == SQLITE_DONE)
 		return 0;
 	return ctl_store_err(db, "database query failed", err);
+}
+
+int
+ctl_sql_rows(sqlite3 *db, void *ret, size_t *ret_n, size_t sz,
+    void (*fill)(sqlite3_stmt *, void *), struct mc_err *err,
+    const char *sql, const char *types, ...)
+{
+	sqlite3_stmt	*st;
+	va_list		 ap;
+	char		*v = NULL, *nv;
+	size_t		 n = 0, cap = 0;
+	int		 rc;
+
+	va_start(ap, types);
+	rc = vprepare(db, &st, err, sql, types, ap);
+	va_end(ap);
+	if (rc < 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap == 0 ? 8 : cap * 2;
+			if ((nv = realloc(v, cap * sz)) == NULL) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			v = nv;
+		}
+		fill(st, v + n++ * sz);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(v);
+		return ctl_store_err(db, "database query failed", err);
+	}
+	*(void **)ret = v;
+	*ret_n = n;
+	return 0;
 }
 
 int

@@ -38,6 +38,16 @@ int	ctl_sql_run(sqlite3 *db, struct mc_err *err, const char *sql,
 int	ctl_sql_int(sqlite3 *db, int64_t *ret, struct mc_err *err,
 	    const char *sql, const char *types, ...);
 
+/*
+ * Run a query and collect its rows: fill(st, elem) writes each row into
+ * a new element of sz bytes.  On success *(void **)ret is a new array
+ * the caller frees (NULL when there is no row) and *ret_n its length.
+ * Returns 0, or -1 with err set.
+ */
+int	ctl_sql_rows(sqlite3 *db, void *ret, size_t *ret_n, size_t sz,
+	    void (*fill)(sqlite3_stmt *st, void *elem), struct mc_err *err,
+	    const char *sql, const char *types, ...);
+
 /* BEGIN IMMEDIATE, COMMIT, ROLLBACK (rollback cannot fail usefully). */
 int	ctl_sql_begin(sqlite3 *db, struct mc_err *err);
 int	ctl_sql_commit(sqlite3 *db, struct mc_err *err);

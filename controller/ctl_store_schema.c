@@ -198,6 +198,63 @@ const char *const ctl_store_migrations[] = {
 	"  created_ms    INTEGER NOT NULL,"
 	"  UNIQUE (account_id, name)"
 	");",
+
+	/*
+	 * 5: security groups, their rules, and the groups of each interface
+	 * (an instance's groups are its primary interface's, as on EC2).
+	 * Names are unique per VPC without regard to case.  Every VPC
+	 * already made gets its default group here, as CreateVpc gives one
+	 * from now on: all protocols in from its own members, all out.
+	 */
+	"CREATE TABLE security_groups ("
+	"  id            TEXT PRIMARY KEY,"		/* sg- */
+	"  account_id    TEXT NOT NULL,"
+	"  vpc_id        TEXT NOT NULL REFERENCES vpcs(id),"
+	"  name          TEXT NOT NULL COLLATE NOCASE,"
+	"  description   TEXT NOT NULL,"
+	"  created_ms    INTEGER NOT NULL,"
+	"  UNIQUE (vpc_id, name)"
+	");"
+	"CREATE INDEX security_groups_account ON security_groups(account_id);"
+	"CREATE TABLE sg_rules ("			/* in rowid order */
+	"  id            TEXT PRIMARY KEY,"		/* sgr- */
+	"  group_id      TEXT NOT NULL REFERENCES security_groups(id),"
+	"  egress        INTEGER NOT NULL,"
+	"  proto         INTEGER NOT NULL,"		/* -1: all */
+	"  from_port     INTEGER NOT NULL,"		/* -1: none, all */
+	"  to_port       INTEGER NOT NULL,"
+	"  cidr          TEXT,"				/* "10.0.0.0/8" or */
+	"  ref_group_id  TEXT REFERENCES security_groups(id),"	/* a group */
+	"  description   TEXT NOT NULL DEFAULT '',"
+	"  created_ms    INTEGER NOT NULL,"
+	"  CHECK ((cidr IS NULL) <> (ref_group_id IS NULL))"
+	");"
+	"CREATE INDEX sg_rules_group ON sg_rules(group_id);"
+	"CREATE INDEX sg_rules_ref ON sg_rules(ref_group_id);"
+	"CREATE TABLE eni_groups ("
+	"  eni_id        TEXT NOT NULL REFERENCES enis(id) ON DELETE CASCADE,"
+	"  group_id      TEXT NOT NULL REFERENCES security_groups(id),"
+	"  position      INTEGER NOT NULL,"		/* 0.. in the given order */
+	"  PRIMARY KEY (eni_id, group_id)"
+	");"
+	"CREATE INDEX eni_groups_group ON eni_groups(group_id);"
+	"INSERT INTO security_groups (id, account_id, vpc_id, name, "
+	"  description, created_ms) "
+	"  SELECT 'sg-' || substr(lower(hex(randomblob(9))), 1, 17), "
+	"  account_id, id, 'default', 'default VPC security group', "
+	"  created_ms FROM vpcs;"
+	"INSERT INTO sg_rules (id, group_id, egress, proto, from_port, "
+	"  to_port, cidr, ref_group_id, created_ms) "
+	"  SELECT 'sgr-' || substr(lower(hex(randomblob(9))), 1, 17), id, 0, "
+	"  -1, -1, -1, NULL, id, created_ms FROM security_groups;"
+	"INSERT INTO sg_rules (id, group_id, egress, proto, from_port, "
+	"  to_port, cidr, ref_group_id, created_ms) "
+	"  SELECT 'sgr-' || substr(lower(hex(randomblob(9))), 1, 17), id, 1, "
+	"  -1, -1, -1, '0.0.0.0/0', NULL, created_ms FROM security_groups;"
+	/* Interfaces made before groups existed are in their VPC's default. */
+	"INSERT INTO eni_groups (eni_id, group_id, position) "
+	"  SELECT e.id, g.id, 0 FROM enis e JOIN security_groups g "
+	"  ON g.vpc_id = e.vpc_id AND g.name = 'default';",
 };
 
 const size_t ctl_store_n_migrations =

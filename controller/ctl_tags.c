@@ -48,6 +48,11 @@ static const struct {
 	    "SELECT 1 FROM addresses WHERE id = ?1 AND account_id = ?2" },
 	{ "key-", "key-pair", MC_EC_INVALID_KEY_PAIR_NOT_FOUND,
 	    "SELECT 1 FROM key_pairs WHERE id = ?1 AND account_id = ?2" },
+	{ "sg-", "security-group", MC_EC_INVALID_GROUP_NOT_FOUND,
+	    "SELECT 1 FROM security_groups WHERE id = ?1 AND account_id = ?2" },
+	{ "sgr-", "security-group-rule", MC_EC_INVALID_SG_RULE_ID_NOT_FOUND,
+	    "SELECT 1 FROM sg_rules r JOIN security_groups g ON g.id = "
+	    "r.group_id WHERE r.id = ?1 AND g.account_id = ?2" },
 };
 
 static int

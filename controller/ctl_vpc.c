@@ -10,6 +10,7 @@
 #include "mc_err.h"
 #include "mc_log.h"
 #include "ctl_conf.h"
+#include "ctl_sg.h"
 #include "ctl_sql.h"
 #include "ctl_vpc.h"
 
@@ -58,40 +59,14 @@ subnet_row(sqlite3_stmt *st, struct ctl_subnet *s)
 	s->n_used = (unsigned)sqlite3_column_int(st, 9);
 }
 
-/*
- * Run sql (binding account, then id when not NULL) and collect rows of
- * size sz with fill.  A small generic loop so both tables share it.
- */
+/* Run sql (binding account, then id when not NULL) and collect rows. */
 static int
 collect(sqlite3 *db, const char *sql, const char *account, const char *id,
     void (*fill)(sqlite3_stmt *, void *), size_t sz, void **ret,
     size_t *ret_n, struct mc_err *err)
 {
-	sqlite3_stmt	*st;
-	char		*v = NULL, *nv;
-	size_t		 n = 0;
-	int		 rc;
-
-	if (ctl_sql_prepare(db, &st, err, sql, id != NULL ? "ss" : "s",
-	    account, id) < 0)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((nv = realloc(v, (n + 1) * sz)) == NULL) {
-			rc = SQLITE_NOMEM;
-			break;
-		}
-		v = nv;
-		fill(st, v + n++ * sz);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		free(v);
-		return mc_err_set(err, MC_EC_INTERNAL_ERROR,
-		    "cannot read the network");
-	}
-	*ret = v;
-	*ret_n = n;
-	return 0;
+	return ctl_sql_rows(db, ret, ret_n, sz, fill, err, sql,
+	    id != NULL ? "ss" : "s", account, id);
 }
 
 static void
@@ -139,6 +114,22 @@ ctl_vpc_find(sqlite3 *db, const char *account, const char *id,
 	free(v);
 	return n == 1 ? 0 : mc_err_set(err, MC_EC_INVALID_VPC_ID_NOT_FOUND,
 	    "The vpc ID '%s' does not exist", id);
+}
+
+int
+ctl_vpc_default(sqlite3 *db, const char *account, struct ctl_vpc *ret,
+    struct mc_err *err)
+{
+	struct ctl_vpc	*v = NULL;
+	size_t		 n = 0;
+
+	if (collect(db, VPC_SELECT "WHERE account_id = ? AND is_default = 1",
+	    account, NULL, fill_vpc, sizeof(*v), (void **)&v, &n, err) < 0)
+		return -1;
+	if (n > 0)
+		*ret = v[0];
+	free(v);
+	return n > 0;
 }
 
 int
@@ -232,7 +223,8 @@ ctl_vpc_create(sqlite3 *db, const struct ctl_conf *c, const char *account,
 	    "prefix, is_default, dns_support, dns_hostnames, vni, created_ms) "
 	    "VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)", "ssiiiiii", v.id, account,
 	    (int64_t)cidr->net, (int64_t)cidr->prefix, (int64_t)is_default,
-	    (int64_t)v.dns_hostnames, (int64_t)v.vni, now_ms) < 0)
+	    (int64_t)v.dns_hostnames, (int64_t)v.vni, now_ms) < 0 ||
+	    ctl_sg_create_default(db, account, v.id, now_ms, err) < 0)
 		return -1;
 	*ret = v;
 	return 0;
@@ -252,7 +244,8 @@ ctl_vpc_delete(sqlite3 *db, const char *account, const char *id,
 	if (n > 0)
 		return mc_err_set(err, MC_EC_DEPENDENCY_VIOLATION, "The vpc "
 		    "'%s' has dependencies and cannot be deleted.", id);
-	if (ctl_sql_run(db, err, "DELETE FROM tags WHERE resource_id = ?",
+	if (ctl_sg_vpc_release(db, id, err) < 0 ||
+	    ctl_sql_run(db, err, "DELETE FROM tags WHERE resource_id = ?",
 	    "s", id) < 0 || ctl_sql_run(db, err, "DELETE FROM vpcs WHERE id "
 	    "= ?", "s", id) < 0)
 		return -1;

@@ -56,7 +56,8 @@ int	ctl_vpc_ensure_default(sqlite3 *db, const struct ctl_conf *c,
 
 /*
  * A new VPC of account with block cidr (/16../28, else InvalidVpc.Range;
- * within the account's limit, else VpcLimitExceeded).  Fills *ret.
+ * within the account's limit, else VpcLimitExceeded) and its default
+ * security group.  Fills *ret.
  */
 int	ctl_vpc_create(sqlite3 *db, const struct ctl_conf *c,
 	    const char *account, const struct mc_cidr *cidr, bool is_default,
@@ -69,11 +70,18 @@ int	ctl_vpc_create(sqlite3 *db, const struct ctl_conf *c,
 int	ctl_vpc_find(sqlite3 *db, const char *account, const char *id,
 	    struct ctl_vpc *ret, struct mc_err *err);
 
+/* The default VPC of account: 1 and *ret, 0 when it has none, -1. */
+int	ctl_vpc_default(sqlite3 *db, const char *account, struct ctl_vpc *ret,
+	    struct mc_err *err);
+
 /* Every VPC of account by id; *ret is new, the caller frees it. */
 int	ctl_vpc_list(sqlite3 *db, const char *account, struct ctl_vpc **ret,
 	    size_t *ret_n, struct mc_err *err);
 
-/* Delete VPC id; DependencyViolation while it has subnets. */
+/*
+ * Delete VPC id and its default security group; DependencyViolation
+ * while it has subnets or other groups.
+ */
 int	ctl_vpc_delete(sqlite3 *db, const char *account, const char *id,
 	    struct mc_err *err);
 

@@ -41,6 +41,8 @@ int	ctl_subnets_modify_attr(const struct ctl_req *req, struct ctl_xml *out,
 
 int	ctl_enis_describe(const struct ctl_req *req, struct ctl_xml *out,
 	    struct mc_err *err);
+int	ctl_enis_modify_attr(const struct ctl_req *req, struct ctl_xml *out,
+	    struct mc_err *err);
 
 int	ctl_addresses_allocate(const struct ctl_req *req, struct ctl_xml *out,
 	    struct mc_err *err);

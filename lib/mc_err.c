@@ -81,6 +81,7 @@ static const struct {
 	[MC_EC_SGS_PER_INSTANCE_LIMIT_EXCEEDED] = { "SecurityGroupsPerInstanceLimitExceeded", 400 },
 	[MC_EC_INVALID_SG_RULE_ID_MALFORMED] = { "InvalidSecurityGroupRuleId.Malformed", 400 },
 	[MC_EC_INVALID_SG_RULE_ID_NOT_FOUND] = { "InvalidSecurityGroupRuleId.NotFound", 400 },
+	[MC_EC_INVALID_PARAMETER] = { "InvalidParameter", 400 },
 	[MC_EC_INVALID_IP_ADDRESS_IN_USE] = { "InvalidIPAddress.InUse", 400 },
 	[MC_EC_INSUFFICIENT_FREE_ADDRESSES] = { "InsufficientFreeAddressesInSubnet", 400 },
 	[MC_EC_INVALID_ENI_ID_MALFORMED] = { "InvalidNetworkInterfaceID.Malformed", 400 },

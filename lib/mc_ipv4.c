@@ -75,8 +75,9 @@ mc_cidr_mask(unsigned prefix)
 	return prefix == 0 ? 0 : 0xffffffffu << (32 - prefix);
 }
 
-bool
-mc_cidr_parse(const char *s, struct mc_cidr *ret)
+/* "a.b.c.d/n" into *ret; host bits are an error unless mask is set. */
+static bool
+cidr_parse(const char *s, bool mask, struct mc_cidr *ret)
 {
 	uint32_t	a;
 	unsigned	prefix;
@@ -84,11 +85,23 @@ mc_cidr_parse(const char *s, struct mc_cidr *ret)
 	if (s == NULL || !quad(&s, &a) || *s++ != '/' ||
 	    !decimal(&s, 32, &prefix) || *s != '\0')
 		return false;
-	if ((a & ~mc_cidr_mask(prefix)) != 0)
+	if (!mask && (a & ~mc_cidr_mask(prefix)) != 0)
 		return false;
-	ret->net = a;
+	ret->net = a & mc_cidr_mask(prefix);
 	ret->prefix = prefix;
 	return true;
+}
+
+bool
+mc_cidr_parse(const char *s, struct mc_cidr *ret)
+{
+	return cidr_parse(s, false, ret);
+}
+
+bool
+mc_cidr_parse_masked(const char *s, struct mc_cidr *ret)
+{
+	return cidr_parse(s, true, ret);
 }
 
 char *

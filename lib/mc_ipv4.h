@@ -29,6 +29,9 @@ char	*mc_ipv4_str(uint32_t a, char *buf);
  */
 bool	mc_cidr_parse(const char *s, struct mc_cidr *ret);
 
+/* Same, but the block holding an address: "10.0.0.5/8" is 10.0.0.0/8. */
+bool	mc_cidr_parse_masked(const char *s, struct mc_cidr *ret);
+
 /* Write c into buf (MC_CIDR_STR_MAX bytes). Returns buf. */
 char	*mc_cidr_str(const struct mc_cidr *c, char *buf);
 

@@ -15,21 +15,15 @@
 #include "ctl_tags.h"
 
 struct fixture {
-	char			*dir;
-	struct ctl_store	*store;
-	sqlite3			*db;
+	struct ctl_test_db	t;
 };
 
 static int
 setup(void **state)
 {
-	struct fixture	*f = calloc(1, sizeof(*f));
-	struct mc_err	 err = { 0 };
+	struct fixture *f = calloc(1, sizeof(*f));
 
-	f->dir = mc_test_tmpdir();
-	assert_int_equal(ctl_store_open(f->dir, &f->store, &err), 0);
-	f->db = ctl_store_get(f->store, &err);
-	assert_non_null(f->db);
+	ctl_test_db_open(&f->t);
 	*state = f;
 	return 0;
 }
@@ -39,10 +33,7 @@ teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	ctl_store_put(f->store, f->db);
-	ctl_store_free(f->store);
-	mc_test_rmdir(f->dir);
-	free(f->dir);
+	ctl_test_db_close(&f->t);
 	free(f);
 	return 0;
 }
@@ -106,8 +97,8 @@ test_insert_find(void **state)
 	struct mc_err		 err = { 0 };
 
 	make(&kp, "111111111111", "web", 1);
-	assert_int_equal(ctl_keypair_insert(f->db, &kp, &err), 0);
-	assert_int_equal(ctl_keypair_find(f->db, "111111111111", "web", &got,
+	assert_int_equal(ctl_keypair_insert(f->t.db, &kp, &err), 0);
+	assert_int_equal(ctl_keypair_find(f->t.db, "111111111111", "web", &got,
 	    &err), 0);
 	assert_string_equal(got.id, kp.id);
 	assert_string_equal(got.public_key, kp.public_key);
@@ -115,24 +106,24 @@ test_insert_find(void **state)
 	assert_int_equal(got.type, CTL_KEYTYPE_ED25519);
 	assert_int_equal(got.created_ms, kp.created_ms);
 	assert_null(got.tags);
-	assert_int_equal(ctl_keypair_get(f->db, "111111111111",
+	assert_int_equal(ctl_keypair_get(f->t.db, "111111111111",
 	    CTL_KEYPAIR_BY_ID, kp.id, &got, &err), 1);
 	assert_string_equal(got.name, "web");
 
 	/* Another account sees nothing of it, and may use the name. */
-	assert_int_equal(ctl_keypair_find(f->db, "222222222222", "web", &got,
+	assert_int_equal(ctl_keypair_find(f->t.db, "222222222222", "web", &got,
 	    &err), -1);
 	assert_int_equal(err.code, MC_EC_INVALID_KEY_PAIR_NOT_FOUND);
 	assert_string_equal(err.msg, "The key pair 'web' does not exist");
-	assert_int_equal(ctl_keypair_get(f->db, "222222222222",
+	assert_int_equal(ctl_keypair_get(f->t.db, "222222222222",
 	    CTL_KEYPAIR_BY_ID, kp.id, &got, NULL), 0);
 	make(&kp, "222222222222", "web", 2);
-	assert_int_equal(ctl_keypair_insert(f->db, &kp, NULL), 0);
+	assert_int_equal(ctl_keypair_insert(f->t.db, &kp, NULL), 0);
 
 	/* The same name twice in one account. */
 	make(&kp, "111111111111", "web", 3);
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(ctl_keypair_insert(f->db, &kp, &err), -1);
+	assert_int_equal(ctl_keypair_insert(f->t.db, &kp, &err), -1);
 	assert_int_equal(err.code, MC_EC_INVALID_KEY_PAIR_DUPLICATE);
 	assert_string_equal(err.msg, "The keypair 'web' already exists.");
 }
@@ -147,15 +138,15 @@ test_list_with_tags(void **state)
 	size_t			 n = 0;
 
 	make(&kp, "111111111111", "zeta", 10);
-	assert_int_equal(ctl_keypair_insert(f->db, &kp, &err), 0);
-	assert_int_equal(ctl_tags_set(f->db, "111111111111", kp.id, tags, 2,
+	assert_int_equal(ctl_keypair_insert(f->t.db, &kp, &err), 0);
+	assert_int_equal(ctl_tags_set(f->t.db, "111111111111", kp.id, tags, 2,
 	    &err), 0);
 	make(&kp, "111111111111", "alpha", 11);
-	assert_int_equal(ctl_keypair_insert(f->db, &kp, &err), 0);
+	assert_int_equal(ctl_keypair_insert(f->t.db, &kp, &err), 0);
 	make(&kp, "333333333333", "beta", 12);
-	assert_int_equal(ctl_keypair_insert(f->db, &kp, &err), 0);
+	assert_int_equal(ctl_keypair_insert(f->t.db, &kp, &err), 0);
 
-	assert_int_equal(ctl_keypairs_list(f->db, "111111111111", &v, &n,
+	assert_int_equal(ctl_keypairs_list(f->t.db, "111111111111", &v, &n,
 	    &err), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(v[0].name, "alpha");
@@ -165,7 +156,7 @@ test_list_with_tags(void **state)
 	assert_string_equal(v[1].tags[0].key, "env");
 	assert_string_equal(v[1].tags[1].value, "a");
 	ctl_keypairs_free(v, n);
-	assert_int_equal(ctl_keypairs_list(f->db, "444444444444", &v, &n,
+	assert_int_equal(ctl_keypairs_list(f->t.db, "444444444444", &v, &n,
 	    &err), 0);
 	assert_int_equal(n, 0);
 	ctl_keypairs_free(v, n);
@@ -180,19 +171,19 @@ test_limit(void **state)
 	char			 name[32];
 	unsigned		 i;
 
-	assert_int_equal(ctl_sql_begin(f->db, &err), 0);
+	assert_int_equal(ctl_sql_begin(f->t.db, &err), 0);
 	for (i = 0; i < CTL_KEYPAIRS_MAX; i++) {
 		(void)snprintf(name, sizeof(name), "k%u", i);
 		make(&kp, "555555555555", name, 1000 + i);
-		assert_int_equal(ctl_keypair_insert(f->db, &kp, &err), 0);
+		assert_int_equal(ctl_keypair_insert(f->t.db, &kp, &err), 0);
 	}
 	make(&kp, "555555555555", "one-too-many", 999999);
-	assert_int_equal(ctl_keypair_insert(f->db, &kp, &err), -1);
+	assert_int_equal(ctl_keypair_insert(f->t.db, &kp, &err), -1);
 	assert_int_equal(err.code, MC_EC_RESOURCE_LIMIT_EXCEEDED);
-	assert_int_equal(ctl_sql_commit(f->db, NULL), 0);
+	assert_int_equal(ctl_sql_commit(f->t.db, NULL), 0);
 	/* Other accounts have their own allowance. */
 	make(&kp, "666666666666", "one-too-many", 999999);
-	assert_int_equal(ctl_keypair_insert(f->db, &kp, NULL), 0);
+	assert_int_equal(ctl_keypair_insert(f->t.db, &kp, NULL), 0);
 }
 
 int

@@ -70,6 +70,35 @@ test_blocks(void **state)
 }
 
 static void
+test_masked(void **state)
+{
+	static const struct {
+		const char	*in;
+		const char	*want;		/* NULL: refused */
+	} cases[] = {
+		{ "10.0.0.5/8", "10.0.0.0/8" },
+		{ "10.0.0.0/8", "10.0.0.0/8" },
+		{ "192.168.7.9/32", "192.168.7.9/32" },
+		{ "1.2.3.4/0", "0.0.0.0/0" },
+		{ "10.0.0.5/33", NULL },
+		{ "10.0.0.5", NULL },
+		{ "10.0.0/8", NULL },
+	};
+	struct mc_cidr	c;
+	char		buf[MC_CIDR_STR_MAX];
+	size_t		i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(mc_cidr_parse_masked(cases[i].in, &c),
+		    cases[i].want != NULL);
+		if (cases[i].want != NULL)
+			assert_string_equal(mc_cidr_str(&c, buf), cases[i].want);
+	}
+	assert_false(mc_cidr_parse("10.0.0.5/8", &c));
+}
+
+static void
 test_arithmetic(void **state)
 {
 	struct mc_cidr	vpc, a, b, c;
@@ -101,6 +130,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_addresses),
 		cmocka_unit_test(test_blocks),
+		cmocka_unit_test(test_masked),
 		cmocka_unit_test(test_arithmetic),
 	};
 
