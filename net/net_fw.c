@@ -119,8 +119,17 @@ send_model(struct net_fw *fw, const struct net_fw_copy *new,
     struct net_fw_stats *st, struct mc_err *err)
 {
 	struct net_fw_batch	b;
+	bool			same;
 	int			rc = 0;
 
+	memset(st, 0, sizeof(*st));
+	/* A restarted agent's table, already as wanted, is left alone. */
+	if (fw->applied == NULL) {
+		if (net_fw_adopt_check(fw, new, &same, err) < 0)
+			return -1;
+		if (same)
+			return 0;
+	}
 	if (net_fw_batch_init(&b, fw->table, st, err) < 0)
 		return -1;
 	if (fw->applied == NULL)

@@ -111,9 +111,11 @@ void		 net_fw_free(struct net_fw *fw);
 
 /*
  * Make the table hold model (borrowed; copied).  The first apply of a
- * handle replaces whatever table of that name is there in one
- * transaction (so a restarted agent neither duplicates nor leaves a
- * stale chain, and no port is unfiltered in between); later applies
+ * handle leaves a table of that name alone when it already holds
+ * exactly the model (a restarted agent: nothing changes, not even the
+ * listing's order), and otherwise replaces it in one transaction (so a
+ * restarted agent neither duplicates nor leaves a stale chain, and no
+ * port is unfiltered in between); later applies
  * send only the difference from the previous model, also in one
  * transaction.  The model is checked first (groups referenced exist,
  * names fit, at most NET_FW_GROUP_RULES rules per direction): a bad

@@ -6,6 +6,7 @@
  *   net_fw_check.c  the model checks
  *   net_fw_model.c  the owned, sorted copy of a model
  *   net_fw_diff.c   what to send: all of it, or the difference
+ *   net_fw_adopt.c  whether a table found there is the model already
  *   net_fw_obj.c    table, set, chain and element messages
  *   net_fw_expr.c   one rule's expressions
  *   net_fw_rule.c   the rules of the layout
@@ -107,6 +108,16 @@ void	net_fw_plan_full(struct net_fw_batch *b, const struct net_fw_copy *c);
 /* Write what turns old into new into b (nothing when they agree). */
 void	net_fw_plan_diff(struct net_fw_batch *b, const struct net_fw_copy *old,
 	    const struct net_fw_copy *new);
+
+/* net_fw_adopt.c */
+
+/*
+ * Whether the table fw names already holds exactly what a whole apply
+ * of c makes (as nft lists them, the order of chains, sets and elements
+ * aside).  Returns 0 and *ret_same, or -1 with err set.
+ */
+int	net_fw_adopt_check(const struct net_fw *fw, const struct net_fw_copy *c,
+	    bool *ret_same, struct mc_err *err);
 
 /* net_fw_batch.c */
 

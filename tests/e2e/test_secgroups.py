@@ -55,6 +55,9 @@ SPOOF = ("#!/bin/sh\n"
          "ok=; for i in $(seq 10); do ping -c 1 -W 1 $a >/dev/null 2>&1 && "
          "ok=1 && break; sleep 1; done\n"
          "[ -n \"$ok\" ] && echo RESTORED-OK || echo RESTORED-FAIL\n"
+         # arping sends from an address of its own: take A's, as a thief would.
+         "ip addr add $a/32 dev eth0\n"
+         "arping -U -c 1 -s $a -I eth0 $gw 2>&1 | head -n 3\n"
          "(while true; do arping -q -U -c 1 -s $a -I eth0 $gw; arping -q -A "
          "-c 1 -s $a -I eth0 $gw; sleep 1; done) >/dev/null 2>&1 &\n"
          "echo SPOOF-DONE\n")
@@ -74,7 +77,7 @@ def call(addr, port=7000, msg="from-outside", timeout=2):
 
 
 def pings(addr):
-    return outside("ping", "-c", "1", "-W", "1", addr).returncode == 0
+    return outside("busybox", "ping", "-c", "1", "-W", "1", addr).returncode == 0
 
 
 def probe_state(ec2, iid):
@@ -135,7 +138,7 @@ def world(cloud):
         yield w
     finally:
         terminate(ec2, w["ids"])
-        for gid in reversed(w["groups"]):
+        for gid in w["groups"]:     # A names B: A goes first
             ec2.delete_security_group(GroupId=gid)
 
 
