@@ -279,25 +279,39 @@ mark_sets(struct block *v, size_t nb)
 	}
 }
 
-/* Of a shared set or map, its first line and the lines naming tap. */
+/*
+ * Of a shared set or map, its first line and its elements that name
+ * tap (the others are other ports').
+ */
 static void
 add_lines_naming(const struct block *k, const char *tap, struct mc_buf *out)
 {
-	const char	*line, *end;
-	bool		 any = false;
+	const char	*at, *end, *open;
+	size_t		 n = 0, len;
 
-	for (line = strchr(k->start, '\n') + 1; line < k->end; line = end) {
-		end = strchr(line, '\n') + 1;
-		if (strstr(line, tap) == NULL || strstr(line, tap) >= end)
-			continue;
-		if (!any)
-			mc_buf_add(out, k->start, (size_t)(strchr(k->start,
-			    '\n') + 1 - k->start));
-		mc_buf_add(out, line, (size_t)(end - line));
-		any = true;
+	if ((open = strstr(k->start, "elements = { ")) == NULL ||
+	    open >= k->end)
+		return;
+	for (at = open + strlen("elements = { "); at < k->end; at = end + 1) {
+		at += strspn(at, " \t\n");
+		len = strcspn(at, ",}");
+		end = at + len;
+		while (len > 0 && strchr(" \t\n", at[len - 1]) != NULL)
+			len--;
+		if (memmem(at, len, tap, strlen(tap)) != NULL) {
+			if (n++ == 0)
+				mc_buf_addf(out, "%.*s\t\telements = { ",
+				    (int)(strchr(k->start, '\n') + 1 -
+				    k->start), k->start);
+			else
+				mc_buf_adds(out, ", ");
+			mc_buf_add(out, at, len);
+		}
+		if (*end != ',')
+			break;
 	}
-	if (any)
-		mc_buf_adds(out, "\t\t...\n\t}\n");
+	if (n > 0)
+		mc_buf_adds(out, " }\t# and the other ports'\n\t}\n");
 }
 
 void
