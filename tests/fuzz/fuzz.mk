@@ -11,6 +11,7 @@ FUZZ_RUNS	?= 300000
 FUZZERS		:= fuzz_query fuzz_sigv4 fuzz_ami_format fuzz_keyimport
 FUZZ_BINS	:= $(FUZZERS:%=$(FUZZ_B)/%)
 FUZZ_LIBSRC	:= lib/mc_err.c lib/mc_buf.c lib/mc_utf8.c lib/mc_time.c lib/mc_hex.c \
+		   lib/mc_id.c \
 		   controller/ctl_query.c controller/ctl_params.c \
 		   controller/ctl_filter.c controller/ctl_sigv4.c \
 		   controller/ctl_sigv4_parse.c ami/ami_format.c \
