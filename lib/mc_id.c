@@ -37,6 +37,7 @@ static const struct {
 	[MC_ID_KEY_PAIR]    = { "key-",	MC_EC_INVALID_PARAMETER_VALUE },
 	[MC_ID_SG]	    = { "sg-",	MC_EC_INVALID_GROUP_ID_MALFORMED },
 	[MC_ID_SG_RULE]	    = { "sgr-",	MC_EC_INVALID_SG_RULE_ID_MALFORMED },
+	[MC_ID_SNAPSHOT]    = { "snap-",	MC_EC_INVALID_SNAPSHOT_ID_MALFORMED },
 };
 
 int

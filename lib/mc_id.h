@@ -26,6 +26,7 @@ enum mc_id_kind {
 	MC_ID_KEY_PAIR,		/* key- */
 	MC_ID_SG,		/* sg- */
 	MC_ID_SG_RULE,		/* sgr- */
+	MC_ID_SNAPSHOT,		/* snap- */
 	MC_ID__MAX
 };
 

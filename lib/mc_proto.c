@@ -106,7 +106,12 @@ static const struct field nic_fields[] = {
 	STR(struct mc_proto_nic, "public_ip", public_ip, C_IPV4_OPT, false),
 	STR(struct mc_proto_nic, "dns_name", dns_name, C_DNS, true),
 	{ "groups", K_IDS, offsetof(struct mc_proto_nic, groups), 0, 0, C_SG,
-	    false, NULL, 0 },
+	    false, NULL, 0, 0 },
+};
+
+static const struct field attach_fields[] = {
+	STR(struct mc_proto_attach, "vol", vol, C_VOLUME, true),
+	STR(struct mc_proto_attach, "device", device, C_DEVICE, true),
 };
 
 static const struct field inst_fields[] = {
@@ -131,6 +136,7 @@ static const struct field inst_fields[] = {
 	STR(struct mc_proto_inst, "zone", zone, C_NAME, false),
 	OBJ(struct mc_proto_inst, "nic", nic, nic_fields, false),
 	OTHER(struct mc_proto_inst, K_MD, "md", md, false),
+	ARR(struct mc_proto_inst, "vols", vols, n_vols, attach_fields),
 };
 
 static const struct field actual_fields[] = {
@@ -139,6 +145,7 @@ static const struct field actual_fields[] = {
 	NUM(struct mc_proto_actual, K_UINT, "reboot_seq", reboot_seq,
 	    UINT32_MAX, false),
 	STR(struct mc_proto_actual, "error", error, C_ANY, false),
+	ARR(struct mc_proto_actual, "vols", vols, n_vols, attach_fields),
 };
 
 char *
@@ -204,6 +211,8 @@ mc_proto_desired_json(const struct mc_proto_desired *d)
 	    NFIELDS(inst_fields), d->v, d->n, sizeof(*d->v)));
 	if (d->n_groups > 0)
 		json_object_object_add(o, "groups", mc_proto_put_sgs(d));
+	if (d->n_volumes > 0)
+		json_object_object_add(o, "volumes", mc_proto_put_vols(d));
 	return mc_proto_finish(o);
 }
 
@@ -234,6 +243,8 @@ mc_proto_desired_parse(const char *json, size_t len,
 	d.v = v;
 	if (rc == 0)
 		rc = mc_proto_get_sgs(o, &d, err);
+	if (rc == 0)
+		rc = mc_proto_get_vols(o, &d, err);
 	json_object_put(o);
 	for (i = 0; rc == 0 && i < d.n; i++)
 		rc = check_images(&d.v[i], err);
@@ -260,6 +271,9 @@ mc_proto_desired_clear(struct mc_proto_desired *d)
 	free(d->groups);
 	d->groups = NULL;
 	d->n_groups = 0;
+	free(d->volumes);
+	d->volumes = NULL;
+	d->n_volumes = 0;
 }
 
 char *

@@ -32,6 +32,8 @@ struct mc_err;
 #define MC_PROTO_NIC_GROUPS	5	/* security groups per interface */
 #define MC_PROTO_SG_RULES	120	/* per group: 60 each way */
 #define MC_PROTO_SG_NAME_MAX	255
+#define MC_PROTO_INST_VOLS	24	/* volumes attached to one instance */
+#define MC_PROTO_DEVICE_MAX	31	/* "/dev/sdf", "/dev/xvdba" */
 
 /* POST /v1/hosts/register: a host says what it is. */
 struct mc_proto_host {
@@ -102,6 +104,26 @@ struct mc_proto_md {
 	size_t			 n_tags;
 };
 
+/*
+ * A block volume (EBS-like) of the host's zone: its file in the zone's
+ * pool is made on first use (empty, or from source when that names a
+ * snapshot), grown to size_gib, and removed once no desired state
+ * lists it.
+ */
+struct mc_proto_vol {
+	char			id[MC_PROTO_ID_MAX + 1];	/* "vol-..." */
+	uint64_t		size_gib;
+	char			format[8];		/* "qcow2", "raw" */
+	char			zone[MC_PROTO_ZONE_MAX + 1];
+	struct mc_proto_image	source;			/* id "": empty */
+};
+
+/* A volume attached to an instance, at a device name. */
+struct mc_proto_attach {
+	char		vol[MC_PROTO_ID_MAX + 1];
+	char		device[MC_PROTO_DEVICE_MAX + 1];	/* "/dev/sdf" */
+};
+
 /* One instance as the controller wants it on the host. */
 struct mc_proto_inst {
 	char			id[MC_PROTO_ID_MAX + 1];
@@ -122,6 +144,8 @@ struct mc_proto_inst {
 	char			zone[MC_PROTO_ZONE_MAX + 1];
 	struct mc_proto_nic	nic;
 	struct mc_proto_md	md;		/* owns memory: see _clear */
+	struct mc_proto_attach	vols[MC_PROTO_INST_VOLS];	/* wanted */
+	size_t			n_vols;
 };
 
 /*
@@ -167,6 +191,9 @@ struct mc_proto_desired {
 	/* The groups of those instances and the groups their rules name. */
 	struct mc_proto_sg	*groups;	/* owned */
 	size_t			 n_groups;
+	/* Every volume of the host's zone that exists (attached or not). */
+	struct mc_proto_vol	*volumes;	/* owned */
+	size_t			 n_volumes;
 };
 
 enum mc_proto_actual_state {
@@ -185,6 +212,9 @@ struct mc_proto_actual {
 	enum mc_proto_actual_state	state;
 	unsigned			reboot_seq;	/* last one done */
 	char				error[MC_PROTO_WHY_MAX + 1];
+	/* The volumes its domain has now (live, or in its definition). */
+	struct mc_proto_attach		vols[MC_PROTO_INST_VOLS];
+	size_t				n_vols;
 };
 
 /* POST /v1/hosts/NAME/report */
@@ -217,6 +247,13 @@ void	mc_proto_report_clear(struct mc_proto_report *r);
 
 /* Free what md owns and zero it. */
 void	mc_proto_md_clear(struct mc_proto_md *md);
+
+/* The volume id in d (borrowed), or NULL. */
+const struct mc_proto_vol *mc_proto_desired_volume(
+	    const struct mc_proto_desired *d, const char *id);
+
+/* A device name EC2 takes: /dev/sd[b-z], /dev/xvd[b-z], /dev/sd[b-z][a-z]... */
+bool	mc_proto_device_ok(const char *s);
 
 /* Free what g owns and zero it. */
 void	mc_proto_sg_clear(struct mc_proto_sg *g);

@@ -75,6 +75,10 @@ check_ok(enum check c, const char *s)
 	case C_DNS:	return n > 0 && strspn(s, NAME_CHARS) == n;
 	case C_SG:	return mc_id_check(MC_ID_SG, s, NULL) == 0;
 	case C_SG_RULE:	return mc_id_check(MC_ID_SG_RULE, s, NULL) == 0;
+	case C_VOLUME:	return mc_id_check(MC_ID_VOLUME, s, NULL) == 0;
+	case C_DEVICE:	return mc_proto_device_ok(s);
+	case C_SNAPSHOT_OPT: return n == 0 || mc_id_check(MC_ID_SNAPSHOT, s,
+			    NULL) == 0;
 	}
 	return false;
 }
@@ -214,6 +218,35 @@ put_ids(const struct mc_proto_ids *ids)
 	return a;
 }
 
+/* A JSON array into a fixed array of structs and its count. */
+static int
+get_arr(json_object *v, const struct field *f, char *slot, struct mc_err *err)
+{
+	size_t	n, i;
+
+	if (!json_object_is_type(v, json_type_array) ||
+	    (n = json_object_array_length(v)) > f->max)
+		return mc_proto_bad_field(err, f->key);
+	for (i = 0; i < n; i++) {
+		json_object *e = json_object_array_get_idx(v, i);
+
+		if (!json_object_is_type(e, json_type_object) ||
+		    mc_proto_get_fields(e, f->sub, f->n_sub, slot + i * f->size,
+		    err) < 0)
+			return mc_proto_bad_field(err, f->key);
+	}
+	*(size_t *)(slot - f->off + f->noff) = n;
+	return 0;
+}
+
+static json_object *
+put_arr(const struct field *f, const char *slot)
+{
+	size_t n = *(const size_t *)(slot - f->off + f->noff);
+
+	return mc_proto_put_list(f->sub, f->n_sub, slot, n, f->size);
+}
+
 /* Read one present field v into its slot. */
 static int
 get_field(json_object *v, const struct field *f, void *slot,
@@ -254,6 +287,8 @@ get_field(json_object *v, const struct field *f, void *slot,
 		return get_int(v, f, slot, err);
 	case K_IDS:
 		return get_ids(v, f, slot, err);
+	case K_ARR:
+		return get_arr(v, f, slot, err);
 	}
 	return mc_proto_bad_field(err, f->key);
 }
@@ -304,6 +339,8 @@ put_field(const struct field *f, const void *slot)
 		return json_object_new_int64(*(const int *)slot);
 	case K_IDS:
 		return put_ids(slot);
+	case K_ARR:
+		return put_arr(f, slot);
 	}
 	return NULL;
 }

@@ -39,6 +39,9 @@ enum check {
 	C_WORD,		/* a lower-case word: optional, enabled... */
 	C_SG,		/* sg-... */
 	C_SG_RULE,	/* sgr-... */
+	C_VOLUME,	/* vol-... */
+	C_DEVICE,	/* /dev/sdf */
+	C_SNAPSHOT_OPT,	/* snap-..., or "" */
 };
 
 /*
@@ -57,6 +60,7 @@ enum kind {
 	K_MD,		/* struct mc_proto_md, an object (owns memory) */
 	K_INT,		/* int, -1 to max */
 	K_IDS,		/* struct mc_proto_ids, an array of strings passing check */
+	K_ARR,		/* a fixed array of structs (sub), its count at noff */
 };
 
 struct field {
@@ -67,20 +71,26 @@ struct field {
 	uint64_t	 max;	/* K_U64, K_UINT */
 	enum check	 check;	/* K_STR */
 	bool		 required;
-	const struct field *sub;	/* K_OBJ: its fields */
+	const struct field *sub;	/* K_OBJ, K_ARR: its fields */
 	size_t		 n_sub;
+	size_t		 noff;	/* K_ARR: offset of the size_t count */
 };
 
 #define NFIELDS(t)	(sizeof(t) / sizeof((t)[0]))
 #define STR(st, k, m, c, req) \
-	{ k, K_STR, offsetof(st, m), sizeof(((st *)0)->m), 0, c, req, NULL, 0 }
+	{ k, K_STR, offsetof(st, m), sizeof(((st *)0)->m), 0, c, req, NULL, 0, 0 }
 #define NUM(st, kind, k, m, mx, req) \
-	{ k, kind, offsetof(st, m), 0, mx, C_ANY, req, NULL, 0 }
+	{ k, kind, offsetof(st, m), 0, mx, C_ANY, req, NULL, 0, 0 }
 #define OTHER(st, kind, k, m, req) \
-	{ k, kind, offsetof(st, m), 0, 0, C_ANY, req, NULL, 0 }
+	{ k, kind, offsetof(st, m), 0, 0, C_ANY, req, NULL, 0, 0 }
 /* An object, optional ones left out when their first byte is NUL. */
 #define OBJ(st, k, m, tab, req) \
-	{ k, K_OBJ, offsetof(st, m), 0, 0, C_ANY, req, tab, NFIELDS(tab) }
+	{ k, K_OBJ, offsetof(st, m), 0, 0, C_ANY, req, tab, NFIELDS(tab), 0 }
+/* An array m of structs, each read with tab; its count in member n. */
+#define ARR(st, k, m, n, tab) \
+	{ k, K_ARR, offsetof(st, m), sizeof(((st *)0)->m[0]), \
+	    sizeof(((st *)0)->m) / sizeof(((st *)0)->m[0]), C_ANY, false, tab, \
+	    NFIELDS(tab), offsetof(st, n) }
 
 /* Printable text: no control characters. */
 bool	mc_proto_printable(const char *s);
@@ -121,6 +131,11 @@ json_object *mc_proto_put_list(const struct field *f, size_t nf,
 int	mc_proto_get_md(json_object *o, struct mc_proto_md *md,
 	    struct mc_err *err);
 json_object *mc_proto_put_md(const struct mc_proto_md *md);
+
+/* The desired state's volumes (mc_proto_vol.c). */
+int	mc_proto_get_vols(json_object *o, struct mc_proto_desired *d,
+	    struct mc_err *err);
+json_object *mc_proto_put_vols(const struct mc_proto_desired *d);
 
 /* The desired state's security groups (mc_proto_sg.c). */
 int	mc_proto_get_sgs(json_object *o, struct mc_proto_desired *d,

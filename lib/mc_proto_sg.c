@@ -15,7 +15,7 @@
 #include "mc_proto_priv.h"
 
 #define INT(st, k, m, mx) \
-	{ k, K_INT, offsetof(st, m), 0, mx, C_ANY, true, NULL, 0 }
+	{ k, K_INT, offsetof(st, m), 0, mx, C_ANY, true, NULL, 0, 0 }
 
 static const struct field rule_fields[] = {
 	STR(struct mc_proto_sg_rule, "id", id, C_SG_RULE, true),

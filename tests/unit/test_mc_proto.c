@@ -29,7 +29,7 @@ static void
 test_desired_round_trip(void **state)
 {
 	struct mc_proto_inst	w;
-	struct mc_proto_desired	d = { 7, 60, "mc-1", &w, 1, NULL, 0 }, back;
+	struct mc_proto_desired	d = { 7, 60, "mc-1", &w, 1, NULL, 0, NULL, 0 }, back;
 	struct mc_err		err = { 0 };
 	char			*json;
 
@@ -75,7 +75,7 @@ test_desired_network_round_trip(void **state)
 	struct mc_proto_tag	tags[2] = { { "Name", "web" }, { "k", "" } };
 	unsigned char		ud[] = { '#', '!', 0, 0xff, '\n' };
 	struct mc_proto_inst	w;
-	struct mc_proto_desired	d = { 1, 60, "mc-1", &w, 1, NULL, 0 }, back;
+	struct mc_proto_desired	d = { 1, 60, "mc-1", &w, 1, NULL, 0, NULL, 0 }, back;
 	struct mc_proto_md	*md = &w.md;
 	struct mc_proto_nic	*n = &w.nic;
 	struct mc_err		err = { 0 };
@@ -297,6 +297,116 @@ test_desired_groups(void **state)
 #undef TCP22
 }
 
+/* Volumes: round trip, and every broken attachment refused. */
+static void
+test_desired_volumes(void **state)
+{
+#define DOC(vols, volumes) "{\"generation\": 1, \"stop_timeout_s\": 5, " \
+	"\"instances\": [{\"id\": \"i-0123456789abcdef0\", " \
+	"\"account\": \"123456789012\", \"reservation\": " \
+	"\"r-0123456789abcdef0\", \"type\": \"t3.micro\", \"vcpus\": 1, " \
+	"\"mem_mib\": 512, \"image\": {\"id\": \"ami-0123456789abcdef0\", " \
+	"\"format\": \"raw\", \"sha256\": \"" \
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\", " \
+	"\"size\": 1}, \"want\": \"running\", \"state\": \"pending\", " \
+	"\"vols\": " vols "}], \"volumes\": " volumes "}"
+#define VA "\"vol-0123456789abcdef0\""
+#define VB "\"vol-0123456789abcdef1\""
+#define VOL(id) "{\"id\": " id ", \"size_gib\": 1, \"format\": \"qcow2\", " \
+	"\"zone\": \"mc-1a\"}"
+#define AT(id, dev) "{\"vol\": " id ", \"device\": \"" dev "\"}"
+	static const char *const good[] = {
+		DOC("[]", "[]"),
+		DOC("[" AT(VA, "/dev/sdf") "]", "[" VOL(VA) "," VOL(VB) "]"),
+		DOC("[" AT(VA, "/dev/sdf") "," AT(VB, "/dev/xvdg") "]",
+		    "[" VOL(VA) "," VOL(VB) "]"),
+	};
+	static const char *const bad[] = {
+		DOC("[" AT(VA, "/dev/sdf") "]", "[]"),		/* unlisted */
+		DOC("[" AT(VA, "/dev/sdf") "," AT(VA, "/dev/sdg") "]",
+		    "[" VOL(VA) "]"),				/* twice */
+		DOC("[" AT(VA, "/dev/sdf") "," AT(VB, "/dev/sdf") "]",
+		    "[" VOL(VA) "," VOL(VB) "]"),		/* one device */
+		DOC("[" AT(VA, "/dev/hda") "]", "[" VOL(VA) "]"),
+		DOC("[" AT(VA, "/dev/sdf0") "]", "[" VOL(VA) "]"),
+		DOC("[" AT(VA, "sdf") "]", "[" VOL(VA) "]"),
+		DOC("[" AT("\"vol-x\"", "/dev/sdf") "]", "[" VOL(VA) "]"),
+		DOC("[]", "[{\"id\": " VA ", \"size_gib\": 99999999, "
+		    "\"format\": \"qcow2\", \"zone\": \"mc-1a\"}]"),
+		DOC("[]", "[{\"id\": " VA ", \"size_gib\": 1, "
+		    "\"format\": \"vmdk\", \"zone\": \"mc-1a\"}]"),
+	};
+	struct mc_proto_desired	d, back;
+	struct mc_err		err = { 0 };
+	char			*json;
+	size_t			i;
+
+	(void)state;
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		memset(&err, 0, sizeof(err));
+		if (mc_proto_desired_parse(good[i], strlen(good[i]), &d,
+		    &err) < 0)
+			fail_msg("good case %zu refused: %s", i, err.msg);
+		json = mc_proto_desired_json(&d);
+		assert_non_null(json);
+		assert_int_equal(mc_proto_desired_parse(json, strlen(json),
+		    &back, &err), 0);
+		assert_int_equal(back.n_volumes, d.n_volumes);
+		assert_int_equal(back.v[0].n_vols, d.v[0].n_vols);
+		if (i == 2) {
+			assert_string_equal(back.v[0].vols[1].device,
+			    "/dev/xvdg");
+			assert_non_null(mc_proto_desired_volume(&back,
+			    "vol-0123456789abcdef1"));
+		}
+		mc_proto_desired_clear(&back);
+		mc_proto_desired_clear(&d);
+		free(json);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&err, 0, sizeof(err));
+		if (mc_proto_desired_parse(bad[i], strlen(bad[i]), &d,
+		    &err) == 0)
+			fail_msg("bad case %zu accepted: %s", i, bad[i]);
+		assert_int_equal(err.code, MC_EC_INVALID_PARAMETER_VALUE);
+	}
+	assert_true(mc_proto_device_ok("/dev/sdf1"));
+	assert_true(mc_proto_device_ok("/dev/xvdba"));
+	assert_false(mc_proto_device_ok("/dev/sdf16"));
+	assert_false(mc_proto_device_ok("/dev/sd"));
+#undef DOC
+#undef VA
+#undef VB
+#undef VOL
+#undef AT
+}
+
+/* What the agent reports of attached volumes comes back the same. */
+static void
+test_report_volumes(void **state)
+{
+	struct mc_proto_actual	a;
+	struct mc_proto_report	r = { 3, &a, 1 }, back;
+	struct mc_err		err = { 0 };
+	char			*json;
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	strcpy(a.id, "i-0123456789abcdef0");
+	a.state = MC_PROTO_ACTUAL_RUNNING;
+	strcpy(a.vols[0].vol, "vol-0123456789abcdef0");
+	strcpy(a.vols[0].device, "/dev/sdf");
+	a.n_vols = 1;
+	json = mc_proto_report_json(&r);
+	assert_non_null(json);
+	assert_int_equal(mc_proto_report_parse(json, strlen(json), &back,
+	    &err), 0);
+	assert_int_equal(back.v[0].n_vols, 1);
+	assert_string_equal(back.v[0].vols[0].device, "/dev/sdf");
+	mc_proto_report_clear(&back);
+	free(json);
+}
+
 static void
 test_report_bad_table(void **state)
 {
@@ -364,6 +474,8 @@ main(void)
 		cmocka_unit_test(test_desired_network_round_trip),
 		cmocka_unit_test(test_desired_bad_network),
 		cmocka_unit_test(test_desired_groups),
+		cmocka_unit_test(test_desired_volumes),
+		cmocka_unit_test(test_report_volumes),
 		cmocka_unit_test(test_report_bad_table),
 		cmocka_unit_test(test_host_bad_table),
 	};
