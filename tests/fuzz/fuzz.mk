@@ -1,6 +1,7 @@
 # libFuzzer harnesses (clang).  `make fuzz` runs each for FUZZ_SECONDS;
 # `make fuzz-smoke` (part of `make test`) runs each over its seed corpus
-# plus a fixed number of mutations, with a fixed seed.
+# plus a fixed number of mutations, with a fixed seed; what it finds new
+# goes to a scratch corpus, so the checkout stays clean.
 
 FUZZ_B		:= build-fuzz
 FUZZ_CC		:= clang
@@ -32,8 +33,10 @@ fuzz: $(FUZZ_BINS)
 fuzz-smoke: $(FUZZ_BINS)
 	@for f in $(FUZZERS); do \
 		echo "== $$f: $(FUZZ_RUNS) runs, seed 1"; \
+		rm -rf $(FUZZ_B)/smoke-$$f; mkdir -p $(FUZZ_B)/smoke-$$f; \
 		if ! $(FUZZ_B)/$$f -seed=1 -runs=$(FUZZ_RUNS) \
-		    tests/fuzz/seeds/$$f > $(FUZZ_B)/$$f.log 2>&1; then \
+		    $(FUZZ_B)/smoke-$$f tests/fuzz/seeds/$$f \
+		    > $(FUZZ_B)/$$f.log 2>&1; then \
 			tail -n 40 $(FUZZ_B)/$$f.log; exit 1; \
 		fi; \
 		tail -n 1 $(FUZZ_B)/$$f.log; \
