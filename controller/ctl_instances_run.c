@@ -299,11 +299,15 @@ launch(const struct ctl_req *req, sqlite3 *db, const struct run *r,
 	if ((placed = ctl_sched_place(db, &o, &ask, (unsigned)r->min,
 	    (unsigned)r->max, hosts, err)) < 0)
 		goto fail;
+	/* No token binds NULL ('n' would take no argument and shift). */
 	if (ctl_sql_run(db, err, "INSERT INTO reservations (id, account_id, "
 	    "client_token, request_hash, created_ms) VALUES (?, ?, ?, ?, ?)",
-	    r->token != NULL ? "ssssi" : "ssnsi", rid, req->account_id,
-	    r->token, r->hash, req->now_ms) < 0)
+	    "ssssi", rid, req->account_id, r->token, r->hash,
+	    req->now_ms) != 1) {
+		mc_err_set(err, MC_EC_INTERNAL_ERROR, "cannot store the "
+		    "reservation");
 		goto fail;
+	}
 	for (i = 0; i < placed; i++)
 		if (insert_instance(req, db, r, rid, i, hosts[i], id, err) < 0)
 			goto fail;

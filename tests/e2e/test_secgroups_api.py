@@ -13,7 +13,7 @@ import time
 import botocore.exceptions
 import pytest
 
-from conftest import AWS2, Fleet, aws_v1, run_aws
+from conftest import AWS2, Fleet, aws_v1, run_aws, signed
 
 ALL_OUT = [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
             "Ipv6Ranges": [], "PrefixListIds": [], "UserIdGroupPairs": []}]
@@ -724,6 +724,16 @@ def test_desired_state_and_wakeup(fleet):
          "UserIdGroupPairs": [{"GroupId": lb}]}])
     ec2.delete_security_group(GroupId=lb)
     ec2.delete_security_group(GroupId=app)
+
+
+def test_launch_without_client_token(fleet):
+    """Raw requests may leave ClientToken out (SDKs always send one)."""
+    r = signed(fleet, {"Action": "RunInstances", "Version": "2016-11-15",
+                       "ImageId": fleet.image, "MinCount": "1",
+                       "MaxCount": "1"})
+    assert r.status == 200, r.text
+    iid = r.text.split("<instanceId>", 1)[1].split("<", 1)[0]
+    finish(fleet, [iid])
 
 
 def test_controller_survived(fleet, ctl):
