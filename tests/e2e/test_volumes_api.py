@@ -324,6 +324,14 @@ def test_attach_detach(fleet, ec2, vols):
         assert bdm["DeviceName"] == "/dev/sdf"
         assert (bdm["Ebs"]["VolumeId"], bdm["Ebs"]["Status"],
                 bdm["Ebs"]["DeleteOnTermination"]) == (vid, "attached", False)
+        for f, val in (("block-device-mapping.volume-id", vid),
+                       ("block-device-mapping.device-name", "/dev/sdf"),
+                       ("block-device-mapping.status", "attached"),
+                       ("root-device-name", "/dev/xvda")):
+            got = ec2.describe_instances(Filters=[
+                {"Name": f, "Values": [val]},
+                {"Name": "instance-id", "Values": [iid]}])["Reservations"]
+            assert [r["Instances"][0]["InstanceId"] for r in got] == [iid], f
         attr = ec2.describe_instance_attribute(InstanceId=iid,
                                                Attribute="blockDeviceMapping")
         assert [b["Ebs"]["VolumeId"] for b in attr["BlockDeviceMappings"]] == [vid]
