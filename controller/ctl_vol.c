@@ -37,23 +37,31 @@ ctl_vol_att_row(sqlite3_stmt *st, int col, struct ctl_vol_att *a)
 	a->delete_on_termination = sqlite3_column_int(st, col + 5) != 0;
 }
 
+/* A spec from its four columns (size, type, IOPS, throughput) at col. */
+static void
+spec_cols(sqlite3_stmt *st, int col, struct ctl_vol_spec *s)
+{
+	char	type[16];
+	int	t;
+
+	s->size_gib = sqlite3_column_int64(st, col);
+	ctl_sql_text(st, col + 1, type, sizeof(type));
+	t = ctl_vol_type_parse(type);
+	s->type = t < 0 ? CTL_VT_DEFAULT : (enum ctl_vol_type)t;
+	s->iops = sqlite3_column_int64(st, col + 2);
+	s->throughput = sqlite3_column_int64(st, col + 3);
+}
+
 static void
 vol_row(sqlite3_stmt *st, void *p)
 {
-	struct ctl_vol	*v = p;
-	char		 type[16];
-	int		 t;
+	struct ctl_vol *v = p;
 
 	memset(v, 0, sizeof(*v));
 	ctl_sql_text(st, 0, v->id, sizeof(v->id));
 	ctl_sql_text(st, 1, v->account_id, sizeof(v->account_id));
 	ctl_sql_text(st, 2, v->zone, sizeof(v->zone));
-	v->spec.size_gib = sqlite3_column_int64(st, 3);
-	ctl_sql_text(st, 4, type, sizeof(type));
-	t = ctl_vol_type_parse(type);
-	v->spec.type = t < 0 ? CTL_VT_DEFAULT : (enum ctl_vol_type)t;
-	v->spec.iops = sqlite3_column_int64(st, 5);
-	v->spec.throughput = sqlite3_column_int64(st, 6);
+	spec_cols(st, 3, &v->spec);
 	ctl_sql_text(st, 7, v->format, sizeof(v->format));
 	ctl_sql_text(st, 8, v->snapshot_id, sizeof(v->snapshot_id));
 	ctl_sql_text(st, 9, v->state, sizeof(v->state));
@@ -67,23 +75,6 @@ const char *
 ctl_vol_status(const struct ctl_vol *v)
 {
 	return v->attached ? "in-use" : v->state;
-}
-
-/* The one volume sql selects with a and b bound: 1 and *ret, 0, -1. */
-static int
-one_vol(sqlite3 *db, const char *sql, const char *a, const char *b,
-    struct ctl_vol *ret, struct mc_err *err)
-{
-	struct ctl_vol	*v = NULL;
-	size_t		 n = 0;
-
-	if (ctl_sql_rows(db, &v, &n, sizeof(*v), vol_row, err, sql, "ss", a,
-	    b) < 0)
-		return -1;
-	if (n > 0)
-		*ret = v[0];
-	free(v);
-	return n > 0;
 }
 
 int
@@ -103,8 +94,8 @@ ctl_vol_by_token(sqlite3 *db, const char *account, const char *token,
 		return mc_err_set(err, MC_EC_IDEMPOTENT_PARAMETER_MISMATCH, "The "
 		    "client token '%.64s' was used with other parameters",
 		    token);
-	return one_vol(db, VOL_SELECT "WHERE v.account_id = ? AND "
-	    "v.client_token = ?", account, token, ret, err);
+	return ctl_sql_row(db, ret, vol_row, err, VOL_SELECT "WHERE "
+	    "v.account_id = ? AND v.client_token = ?", "ss", account, token);
 }
 
 /* Refuse a volume past the account's or the zone's limit. */
@@ -173,9 +164,9 @@ ctl_vol_find(sqlite3 *db, const char *account, const char *id,
 {
 	int found;
 
-	if (mc_id_check(MC_ID_VOLUME, id, err) < 0 || (found = one_vol(db,
-	    VOL_SELECT "WHERE v.id = ? AND v.account_id = ?", id, account,
-	    ret, err)) < 0)
+	if (mc_id_check(MC_ID_VOLUME, id, err) < 0 || (found = ctl_sql_row(db,
+	    ret, vol_row, err, VOL_SELECT "WHERE v.id = ? AND v.account_id = ?",
+	    "ss", id, account)) < 0)
 		return -1;
 	return found ? 0 : mc_err_set(err, MC_EC_INVALID_VOLUME_NOT_FOUND,
 	    "The volume '%s' does not exist.", id);
@@ -224,25 +215,13 @@ ctl_vol_delete(sqlite3 *db, const struct ctl_vol *v, struct mc_err *err)
 static void
 mod_row(sqlite3_stmt *st, void *p)
 {
-	struct ctl_vol_mod	*m = p;
-	char			 type[16];
-	int			 t;
+	struct ctl_vol_mod *m = p;
 
 	memset(m, 0, sizeof(*m));
 	ctl_sql_text(st, 0, m->volume_id, sizeof(m->volume_id));
 	ctl_sql_text(st, 1, m->state, sizeof(m->state));
-	m->old.size_gib = sqlite3_column_int64(st, 2);
-	ctl_sql_text(st, 3, type, sizeof(type));
-	t = ctl_vol_type_parse(type);
-	m->old.type = t < 0 ? CTL_VT_DEFAULT : (enum ctl_vol_type)t;
-	m->old.iops = sqlite3_column_int64(st, 4);
-	m->old.throughput = sqlite3_column_int64(st, 5);
-	m->now.size_gib = sqlite3_column_int64(st, 6);
-	ctl_sql_text(st, 7, type, sizeof(type));
-	t = ctl_vol_type_parse(type);
-	m->now.type = t < 0 ? CTL_VT_DEFAULT : (enum ctl_vol_type)t;
-	m->now.iops = sqlite3_column_int64(st, 8);
-	m->now.throughput = sqlite3_column_int64(st, 9);
+	spec_cols(st, 2, &m->old);
+	spec_cols(st, 6, &m->now);
 	m->start_ms = sqlite3_column_int64(st, 10);
 	m->end_ms = sqlite3_column_int64(st, 11);
 }
