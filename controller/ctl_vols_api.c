@@ -83,10 +83,7 @@ struct create {
 static int
 zone_of(const struct ctl_req *req, const char **ret, struct mc_err *err)
 {
-	const struct ctl_conf	*c = req->api->conf;
-	const char		*name, *id;
-	char			 zid[80];
-	size_t			 i;
+	const char *name, *id;
 
 	name = ctl_query_get(req->params, "AvailabilityZone");
 	id = ctl_query_get(req->params, "AvailabilityZoneId");
@@ -96,14 +93,8 @@ zone_of(const struct ctl_req *req, const char **ret, struct mc_err *err)
 	if (name == NULL && id == NULL)
 		return mc_err_set(err, MC_EC_MISSING_PARAMETER, "The request "
 		    "must contain the parameter AvailabilityZone");
-	for (i = 0; i < c->zones.n; i++) {
-		ctl_conf_zone_id(c, c->zones.v[i], zid, sizeof(zid));
-		if ((name != NULL && strcmp(name, c->zones.v[i]) == 0) ||
-		    (id != NULL && strcmp(id, zid) == 0)) {
-			*ret = c->zones.v[i];
-			return 0;
-		}
-	}
+	if ((*ret = ctl_conf_zone_find(req->api->conf, name, id)) != NULL)
+		return 0;
 	return mc_err_set(err, MC_EC_INVALID_ZONE_NOT_FOUND, "The zone "
 	    "'%.64s' does not exist.", name != NULL ? name : id);
 }
