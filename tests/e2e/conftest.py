@@ -541,11 +541,16 @@ def wait_console(ec2, iid, count=1, timeout=120):
                     "boot %d of %s on the console" % (count, iid))
 
 
-def err_code(fn, **kw):
-    """The EC2 error code fn(**kw) fails with."""
+def err_of(fn, **kw):
+    """The EC2 error (Code, Message) fn(**kw) fails with."""
     with pytest.raises(botocore.exceptions.ClientError) as e:
         fn(**kw)
-    return e.value.response["Error"]["Code"]
+    return e.value.response["Error"]
+
+
+def err_code(fn, **kw):
+    """The EC2 error code fn(**kw) fails with."""
+    return err_of(fn, **kw)["Code"]
 
 
 def terminate(ec2, ids):

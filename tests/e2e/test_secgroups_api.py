@@ -14,21 +14,10 @@ import botocore.exceptions
 import pytest
 
 from conftest import AWS2, Fleet, aws_v1, run_aws, signed
+from conftest import err_code as code, err_of as error
 
 ALL_OUT = [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
             "Ipv6Ranges": [], "PrefixListIds": [], "UserIdGroupPairs": []}]
-
-
-def code(fn, **kw):
-    with pytest.raises(botocore.exceptions.ClientError) as e:
-        fn(**kw)
-    return e.value.response["Error"]["Code"]
-
-
-def error(fn, **kw):
-    with pytest.raises(botocore.exceptions.ClientError) as e:
-        fn(**kw)
-    return e.value.response["Error"]
 
 
 def tcp(port, *cidrs, to=None):

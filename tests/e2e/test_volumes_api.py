@@ -10,26 +10,14 @@ termination; two zones (mc-1a, mc-1b) for ZoneMismatch."""
 import json
 import threading
 import time
-import urllib.parse
 
 import botocore.exceptions
 import pytest
 
 from conftest import AWS2, Fleet, run_aws, signed
+from conftest import err_code as code, err_of as error
 
 ZONE, ZONE_B = "mc-1a", "mc-1b"
-
-
-def code(fn, **kw):
-    with pytest.raises(botocore.exceptions.ClientError) as e:
-        fn(**kw)
-    return e.value.response["Error"]["Code"]
-
-
-def error(fn, **kw):
-    with pytest.raises(botocore.exceptions.ClientError) as e:
-        fn(**kw)
-    return e.value.response["Error"]
 
 
 @pytest.fixture(scope="module")
