@@ -18,6 +18,7 @@
 #include "ctl_regions.h"
 #include "ctl_sgs.h"
 #include "ctl_tags.h"
+#include "ctl_vols.h"
 #include "ctl_vpcs.h"
 
 #define FILTER_PARAMS \
@@ -393,6 +394,56 @@ static const struct ctl_pspec p_modify_sg_rules[] = {
 	{ SG_RULE_SPEC "Description", CTL_P_STR },
 };
 
+static const struct ctl_pspec p_create_volume[] = {
+	{ "AvailabilityZone", CTL_P_STR },
+	{ "AvailabilityZoneId", CTL_P_STR },
+	{ "Size", CTL_P_INT },
+	{ "SnapshotId", CTL_P_STR },
+	{ "VolumeType", CTL_P_STR },
+	{ "Iops", CTL_P_INT },
+	{ "Throughput", CTL_P_INT },
+	{ "Encrypted", CTL_P_BOOL },
+	{ "KmsKeyId", CTL_P_STR },
+	{ "MultiAttachEnabled", CTL_P_BOOL },
+	{ "VolumeInitializationRate", CTL_P_INT },	/* snapshots: unused */
+	{ "ClientToken", CTL_P_STR },
+	TAGSPEC_PARAMS,
+};
+
+static const struct ctl_pspec p_volume_id[] = {
+	{ "VolumeId", CTL_P_STR },
+};
+
+static const struct ctl_pspec p_attach_volume[] = {
+	{ "VolumeId", CTL_P_STR },
+	{ "InstanceId", CTL_P_STR },
+	{ "Device", CTL_P_STR },
+	{ "EbsCardIndex", CTL_P_INT },		/* one card here: unused */
+};
+
+static const struct ctl_pspec p_detach_volume[] = {
+	{ "VolumeId", CTL_P_STR },
+	{ "InstanceId", CTL_P_STR },
+	{ "Device", CTL_P_STR },
+	{ "Force", CTL_P_BOOL },
+};
+
+static const struct ctl_pspec p_modify_volume[] = {
+	{ "VolumeId", CTL_P_STR },
+	{ "Size", CTL_P_INT },
+	{ "VolumeType", CTL_P_STR },
+	{ "Iops", CTL_P_INT },
+	{ "Throughput", CTL_P_INT },
+	{ "MultiAttachEnabled", CTL_P_BOOL },
+};
+
+static const struct ctl_pspec p_describe_volumes[] = {
+	{ "VolumeId.N", CTL_P_STR },
+	{ "IncludeManagedResources", CTL_P_BOOL },
+	PAGE_PARAMS,
+	FILTER_PARAMS,
+};
+
 #define ACTION(name, fn, params) \
 	{ name, fn, params, MC_NELEMS(params) }
 
@@ -400,6 +451,7 @@ const struct ctl_action ctl_actions[] = {
 	ACTION("AllocateAddress", ctl_addresses_allocate, p_allocate_address),
 	ACTION("AssociateAddress", ctl_addresses_associate,
 	    p_associate_address),
+	ACTION("AttachVolume", ctl_vols_attach, p_attach_volume),
 	ACTION("AuthorizeSecurityGroupEgress", ctl_sgs_authorize_egress,
 	    p_authorize_sg),
 	ACTION("AuthorizeSecurityGroupIngress", ctl_sgs_authorize_ingress,
@@ -408,11 +460,13 @@ const struct ctl_action ctl_actions[] = {
 	ACTION("CreateSecurityGroup", ctl_sgs_create, p_create_sg),
 	ACTION("CreateSubnet", ctl_subnets_create, p_create_subnet),
 	ACTION("CreateTags", ctl_tags_create, p_tags),
+	ACTION("CreateVolume", ctl_vols_create, p_create_volume),
 	ACTION("CreateVpc", ctl_vpcs_create, p_create_vpc),
 	ACTION("DeleteKeyPair", ctl_keypairs_delete, p_delete_key_pair),
 	ACTION("DeleteSecurityGroup", ctl_sgs_delete, p_delete_sg),
 	ACTION("DeleteSubnet", ctl_subnets_delete, p_subnet_id),
 	ACTION("DeleteTags", ctl_tags_delete, p_tags),
+	ACTION("DeleteVolume", ctl_vols_delete, p_volume_id),
 	ACTION("DeleteVpc", ctl_vpcs_delete, p_vpc_id),
 	ACTION("DeregisterImage", ctl_images_deregister, p_deregister_image),
 	ACTION("DescribeAccountAttributes", ctl_attrs_describe,
@@ -441,9 +495,14 @@ const struct ctl_action ctl_actions[] = {
 	ACTION("DescribeSecurityGroups", ctl_sgs_describe, p_describe_sgs),
 	ACTION("DescribeSubnets", ctl_subnets_describe, p_describe_subnets),
 	ACTION("DescribeTags", ctl_tags_describe, p_describe_tags),
+	ACTION("DescribeVolumeStatus", ctl_vols_status, p_describe_volumes),
+	ACTION("DescribeVolumes", ctl_vols_describe, p_describe_volumes),
+	ACTION("DescribeVolumesModifications", ctl_vols_describe_mods,
+	    p_describe_volumes),
 	ACTION("DescribeVpcAttribute", ctl_vpcs_describe_attr,
 	    p_describe_vpc_attr),
 	ACTION("DescribeVpcs", ctl_vpcs_describe, p_describe_vpcs),
+	ACTION("DetachVolume", ctl_vols_detach, p_detach_volume),
 	ACTION("DisassociateAddress", ctl_addresses_disassociate,
 	    p_disassociate_address),
 	ACTION("GetConsoleOutput", ctl_instances_console, p_console),
@@ -460,6 +519,7 @@ const struct ctl_action ctl_actions[] = {
 	    p_modify_sg_rules),
 	ACTION("ModifySubnetAttribute", ctl_subnets_modify_attr,
 	    p_modify_subnet_attr),
+	ACTION("ModifyVolume", ctl_vols_modify, p_modify_volume),
 	ACTION("ModifyVpcAttribute", ctl_vpcs_modify_attr, p_modify_vpc_attr),
 	ACTION("RebootInstances", ctl_instances_reboot, p_instance_ids),
 	ACTION("RegisterImage", ctl_images_register, p_register_image),

@@ -280,6 +280,22 @@ ctl_conf_zone_id(const struct ctl_conf *c, const char *zone, char *buf,
 			(void)snprintf(buf, bufsz, "%s-az%zu", c->region, i + 1);
 }
 
+const char *
+ctl_conf_zone_find(const struct ctl_conf *c, const char *name,
+    const char *id)
+{
+	char	zid[96];
+	size_t	i;
+
+	for (i = 0; i < c->zones.n; i++) {
+		ctl_conf_zone_id(c, c->zones.v[i], zid, sizeof(zid));
+		if ((name != NULL && strcmp(name, c->zones.v[i]) == 0) ||
+		    (name == NULL && id != NULL && strcmp(id, zid) == 0))
+			return c->zones.v[i];
+	}
+	return NULL;
+}
+
 void
 ctl_conf_usage(const char *prog, FILE *out)
 {

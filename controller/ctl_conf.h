@@ -89,6 +89,14 @@ int	ctl_conf_iprange_parse(const char *s, struct ctl_iprange *ret,
 void	ctl_conf_zone_id(const struct ctl_conf *c, const char *zone, char *buf,
 	    size_t bufsz);
 
+/*
+ * The configured zone called name or, when name is NULL, whose zone id
+ * is id (NULL: none), as the configuration spells it (borrowed); NULL
+ * when no zone matches.
+ */
+const char	*ctl_conf_zone_find(const struct ctl_conf *c, const char *name,
+	    const char *id);
+
 /* Print --help. */
 void	ctl_conf_usage(const char *prog, FILE *out);
 

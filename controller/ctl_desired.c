@@ -16,6 +16,7 @@
 #include "ctl_sg_desired.h"
 #include "ctl_sql.h"
 #include "ctl_tags.h"
+#include "ctl_vol.h"
 
 /* Fill img from an image row's id, format, sha256 and size columns. */
 static void
@@ -190,7 +191,8 @@ ctl_desired_load(sqlite3 *db, const struct ctl_conf *c, const char *host,
 		if (nic_of(db, c, &d.v[i], err) < 0 ||
 		    tags_of(db, &d.v[i], err) < 0)
 			rc = SQLITE_ERROR;
-	if (rc == SQLITE_DONE && ctl_sg_desired_load(db, &d, err) < 0)
+	if (rc == SQLITE_DONE && (ctl_sg_desired_load(db, &d, err) < 0 ||
+	    ctl_vol_desired_load(db, host, &d, err) < 0))
 		rc = SQLITE_ERROR;
 	ctl_sql_rollback(db);	/* read-only: ends the snapshot */
 	if (rc != SQLITE_DONE) {

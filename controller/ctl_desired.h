@@ -2,8 +2,9 @@
  * ctl_desired: what the controller wants of one host, as the agents'
  * protocol carries it: every instance placed there (not terminated),
  * the image files each needs, its network interface and what its
- * metadata service must say, and the security groups of those
- * interfaces (ctl_sg_desired).
+ * metadata service must say, the security groups of those
+ * interfaces (ctl_sg_desired), and the volumes of the host's zone with
+ * the ones each instance should have attached (ctl_vol_desired).
  */
 #ifndef CTL_DESIRED_H
 #define CTL_DESIRED_H

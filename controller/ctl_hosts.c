@@ -13,6 +13,7 @@
 #include "ctl_inst.h"
 #include "ctl_notify.h"
 #include "ctl_sql.h"
+#include "ctl_vol.h"
 
 int
 ctl_hosts_register(sqlite3 *db, const struct mc_proto_host *h,
@@ -184,6 +185,7 @@ report_one(sqlite3 *db, const char *host, const struct mc_proto_actual *a,
 	struct ctl_step	 step;
 	const char	*code, *msg;
 	char		 buf[CTL_INST_REASON_MAX + 1];
+	bool		 moved = false;	/* attachments: nothing new to want */
 	int		 found, ev;
 
 	if ((found = ctl_inst_get(db, NULL, a->id, &in, err)) < 0)
@@ -192,7 +194,8 @@ report_one(sqlite3 *db, const char *host, const struct mc_proto_actual *a,
 		return 0;	/* not this host's: the agent will drop it */
 	if (ctl_sql_run(db, err, "UPDATE instances SET actual = ?, "
 	    "actual_error = ? WHERE id = ?", "sss",
-	    mc_proto_actual_name(a->state), a->error, a->id) < 0)
+	    mc_proto_actual_name(a->state), a->error, a->id) < 0 ||
+	    ctl_vol_report(db, &in, a, &moved, err) < 0)
 		return -1;
 	if ((ev = event_of(&in, a->state)) < 0)
 		return 0;

@@ -16,6 +16,7 @@
 #include "ctl_sg.h"
 #include "ctl_sql.h"
 #include "ctl_tags.h"
+#include "ctl_vol.h"
 #include "ctl_xml.h"
 
 void
@@ -61,6 +62,7 @@ ctl_inst_row(sqlite3_stmt *st, struct ctl_inst *in)
 	in->md_hop_limit = (unsigned)sqlite3_column_int(st, 28);
 	ctl_sql_text(st, 29, in->md_endpoint, sizeof(in->md_endpoint));
 	ctl_sql_text(st, 30, in->md_tags, sizeof(in->md_tags));
+	ctl_sql_text(st, 31, in->root_device, sizeof(in->root_device));
 }
 
 int
@@ -94,6 +96,7 @@ ctl_inst_free_all(struct ctl_inst *v, size_t n)
 	for (i = 0; v != NULL && i < n; i++) {
 		free(v[i].tags);
 		free(v[i].eni);
+		free(v[i].vols);
 	}
 	free(v);
 }
@@ -163,6 +166,8 @@ ctl_inst_list(sqlite3 *db, const char *account, const char *reservation,
 		rc = ctl_tags_load(db, v[i].id, &v[i].tags, &v[i].n_tags, err);
 	for (i = 0; rc == 0 && i < n; i++)
 		rc = load_eni(db, &v[i], err);
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = ctl_vol_atts_of(db, v[i].id, &v[i].vols, &v[i].n_vols, err);
 	if (rc < 0) {
 		ctl_inst_free_all(v, n);
 		return -1;
@@ -264,7 +269,8 @@ ctl_inst_apply(sqlite3 *db, const struct ctl_inst *in, enum ctl_ievent ev,
 	    transition, reason_code, reason_msg, in->id) < 0)
 		return -1;
 	if (moved && s.state == CTL_IS_TERMINATED &&
-	    ctl_eni_release_instance(db, in->id, err) < 0)
+	    (ctl_eni_release_instance(db, in->id, err) < 0 ||
+	    ctl_vol_release_instance(db, in->id, err) < 0))
 		return -1;
 	return ctl_inst_bump_host(db, in->host, err);
 }
@@ -278,9 +284,9 @@ ctl_inst_state_xml(struct ctl_xml *x, const char *el, enum ctl_istate s)
 	ctl_xml_close(x);
 }
 
-/* The fields EC2 always shows for an instance that we have no use for yet. */
+/* The fields EC2 always shows for an instance, and its volumes. */
 static void
-fixed_xml(struct ctl_xml *x)
+fixed_xml(struct ctl_xml *x, const struct ctl_inst *in)
 {
 	ctl_xml_empty(x, "productCodes");
 	ctl_xml_open(x, "monitoring");
@@ -288,8 +294,8 @@ fixed_xml(struct ctl_xml *x)
 	ctl_xml_close(x);
 	ctl_xml_str(x, "architecture", "x86_64");
 	ctl_xml_str(x, "rootDeviceType", "ebs");
-	ctl_xml_str(x, "rootDeviceName", "/dev/xvda");
-	ctl_xml_empty(x, "blockDeviceMapping");
+	ctl_xml_str(x, "rootDeviceName", in->root_device);
+	ctl_vol_bdm_xml(x, in->vols, in->n_vols);
 	ctl_xml_str(x, "virtualizationType", "hvm");
 	ctl_xml_bool(x, "ebsOptimized", false);
 	ctl_xml_bool(x, "enaSupport", false);
@@ -372,7 +378,7 @@ ctl_inst_xml(struct ctl_xml *x, const struct ctl_inst *in,
 		ctl_xml_str(x, "message", in->reason_msg);
 		ctl_xml_close(x);
 	}
-	fixed_xml(x);
+	fixed_xml(x, in);
 	ctl_sg_set_xml(x, in->eni != NULL ? &in->eni->groups : NULL);
 	net_xml(x, in, dns_domain);
 	metadata_xml(x, in);

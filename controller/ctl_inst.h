@@ -18,6 +18,7 @@
 #include "ctl_tags.h"
 
 struct ctl_eni;
+struct ctl_vol_att;
 struct ctl_xml;
 struct mc_err;
 
@@ -54,6 +55,9 @@ struct ctl_inst {
 	struct ctl_tagkv	*tags;		/* owned; loaded on demand */
 	size_t			 n_tags;
 	struct ctl_eni		*eni;		/* owned; primary interface */
+	char			root_device[MC_PROTO_DEVICE_MAX + 1];
+	struct ctl_vol_att	*vols;		/* owned; attached volumes */
+	size_t			 n_vols;
 };
 
 /* The SELECT list that ctl_inst_row reads, and its FROM clause. */
@@ -65,10 +69,14 @@ struct ctl_inst {
 	"i.terminated_ms, i.reason_code, i.reason_msg, i.transition, " \
 	"i.key_name, i.shutdown_behavior, i.no_terminate, " \
 	"coalesce(r.client_token, ''), i.md_tokens, i.md_hop_limit, " \
-	"i.md_endpoint, i.md_tags " \
+	"i.md_endpoint, i.md_tags, coalesce((SELECT root_device FROM " \
+	"images WHERE id = i.image_id), '/dev/xvda') " \
 	"FROM instances i JOIN reservations r ON r.id = i.reservation_id "
 
-/* Fill *ret from a row of CTL_INST_SELECT (tags, interface left empty). */
+/*
+ * Fill *ret from a row of CTL_INST_SELECT (tags, interface and volumes
+ * left empty).
+ */
 void	ctl_inst_row(sqlite3_stmt *st, struct ctl_inst *ret);
 
 /*
@@ -80,14 +88,14 @@ int	ctl_inst_get(sqlite3 *db, const char *account, const char *id,
 
 /*
  * Every instance of account (of one reservation when reservation is not
- * NULL), by id, with their tags and primary interfaces.  *ret is a new array the caller frees
- * with ctl_inst_free_all.
+ * NULL), by id, with their tags, primary interfaces and attached
+ * volumes.  *ret is a new array the caller frees with ctl_inst_free_all.
  */
 int	ctl_inst_list(sqlite3 *db, const char *account,
 	    const char *reservation, struct ctl_inst **ret, size_t *ret_n,
 	    struct mc_err *err);
 
-/* Free an array from ctl_inst_list (and each instance's tags). */
+/* Free an array from ctl_inst_list (and what each instance owns). */
 void	ctl_inst_free_all(struct ctl_inst *v, size_t n);
 
 /*
@@ -102,7 +110,8 @@ int	ctl_inst_check_ids(sqlite3 *db, const char *account,
  * Apply lifecycle event ev to instance id inside the caller's
  * transaction: update state, desired state, reboot sequence, reason and
  * timestamps, and bump its host's generation when the agent must act.
- * An instance that reaches terminated gives back its interfaces.
+ * An instance that reaches terminated gives back its interfaces and
+ * its volumes.
  * reason_code/msg (may be NULL) become the stateReason.  On success
  * *ret_step says what happened (a refused step is not an error here:
  * the caller decides).  Returns 0, or -1 with err set.

@@ -25,6 +25,7 @@
 #include "ctl_sg.h"
 #include "ctl_sql.h"
 #include "ctl_store.h"
+#include "ctl_vol.h"
 #include "ctl_xml.h"
 
 /* The one InstanceId of the call, which account must own. */
@@ -324,6 +325,21 @@ groups_xml(sqlite3 *db, const struct ctl_inst *in, struct ctl_xml *out,
 	return 0;
 }
 
+/* The volumes attached to in, as blockDeviceMapping. */
+static int
+bdm_xml(sqlite3 *db, const struct ctl_inst *in, struct ctl_xml *out,
+    struct mc_err *err)
+{
+	struct ctl_vol_att	*v = NULL;
+	size_t			 n = 0;
+
+	if (ctl_vol_atts_of(db, in->id, &v, &n, err) < 0)
+		return -1;
+	ctl_vol_bdm_xml(out, v, n);
+	free(v);
+	return 0;
+}
+
 /* Write attribute attr of in; -1 with err set for an unknown one. */
 static int
 attr_xml(sqlite3 *db, const struct ctl_inst *in, const char *attr,
@@ -340,7 +356,9 @@ attr_xml(sqlite3 *db, const struct ctl_inst *in, const char *attr,
 		ctl_xml_value(out, "instanceInitiatedShutdownBehavior",
 		    in->shutdown_behavior);
 	else if (strcmp(attr, "rootDeviceName") == 0)
-		ctl_xml_value(out, "rootDeviceName", "/dev/xvda");
+		ctl_xml_value(out, "rootDeviceName", in->root_device);
+	else if (strcmp(attr, "blockDeviceMapping") == 0)
+		return bdm_xml(db, in, out, err);
 	else if (strcmp(attr, "ebsOptimized") == 0)
 		ctl_xml_value(out, "ebsOptimized", "false");
 	else if (strcmp(attr, "groupSet") == 0)

@@ -24,6 +24,7 @@
 #include "ctl_query.h"
 #include "ctl_sg.h"
 #include "ctl_store.h"
+#include "ctl_vol.h"
 #include "ctl_xml.h"
 
 static const struct ctl_page_rules paging = { 5, 1000, 1000 };
@@ -33,6 +34,8 @@ enum {
 	F_RESERVATION, F_OWNER, F_KEY, F_HOST, F_ARCH, F_ROOT, F_TOKEN,
 	F_ISTATUS, F_SSTATUS, F_VPC, F_SUBNET, F_PRIVATE_IP, F_PUBLIC_IP,
 	F_PRIVATE_DNS, F_ENI, F_MAC, F_MD_TOKENS, F_GROUP_ID, F_GROUP_NAME,
+	F_ROOT_NAME, F_BDM_DEVICE, F_BDM_VOLUME, F_BDM_STATUS, F_BDM_TIME,
+	F_BDM_DOT,
 };
 
 static const struct ctl_filter_def inst_filters[] = {
@@ -53,6 +56,12 @@ static const struct ctl_filter_def inst_filters[] = {
 	{ "network-interface.group-id", F_GROUP_ID },
 	{ "instance.group-name", F_GROUP_NAME }, { "group-name", F_GROUP_NAME },
 	{ "network-interface.group-name", F_GROUP_NAME },
+	{ "root-device-name", F_ROOT_NAME },
+	{ "block-device-mapping.device-name", F_BDM_DEVICE },
+	{ "block-device-mapping.volume-id", F_BDM_VOLUME },
+	{ "block-device-mapping.status", F_BDM_STATUS },
+	{ "block-device-mapping.attach-time", F_BDM_TIME },
+	{ "block-device-mapping.delete-on-termination", F_BDM_DOT },
 	CTL_TAGS_FILTERS(F_TAG),
 };
 
@@ -104,6 +113,33 @@ net_values(const struct row *r, const struct ctl_filter *f,
 	}
 }
 
+/* The filters on the instance's attached volumes. */
+static void
+bdm_values(const struct ctl_inst *in, const struct ctl_filter *f,
+    struct ctl_fvals *fv)
+{
+	const struct ctl_vol_att	*a;
+	char				 t[MC_TIME_ISO_MAX];
+	size_t				 i;
+
+	for (i = 0; i < in->n_vols; i++) {
+		a = &in->vols[i];
+		if (f->field == F_BDM_DEVICE)
+			ctl_fvals_add(fv, a->device);
+		else if (f->field == F_BDM_VOLUME)
+			ctl_fvals_add(fv, a->volume_id);
+		else if (f->field == F_BDM_STATUS)
+			ctl_fvals_add(fv, ctl_vol_astate_name(a->state));
+		else if (f->field == F_BDM_DOT)
+			ctl_fvals_add(fv, a->delete_on_termination ? "true" :
+			    "false");
+		else if (f->field == F_BDM_TIME) {
+			mc_time_iso8601(a->attach_ms, t, sizeof(t));
+			ctl_fvals_addf(fv, "%s", t);
+		}
+	}
+}
+
 static void
 inst_values(const void *res, const struct ctl_filter *f, struct ctl_fvals *fv)
 {
@@ -135,6 +171,12 @@ inst_values(const void *res, const struct ctl_filter *f, struct ctl_fvals *fv)
 	case F_ISTATUS:		ctl_fvals_add(fv, r->instance); break;
 	case F_SSTATUS:		ctl_fvals_add(fv, r->system); break;
 	case F_MD_TOKENS:	ctl_fvals_add(fv, in->md_tokens); break;
+	case F_ROOT_NAME:	ctl_fvals_add(fv, in->root_device); break;
+	case F_BDM_DEVICE:
+	case F_BDM_VOLUME:
+	case F_BDM_STATUS:
+	case F_BDM_TIME:
+	case F_BDM_DOT:		bdm_values(in, f, fv); break;
 	default:		net_values(r, f, fv); break;
 	}
 }

@@ -8,12 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "mc_base64.h"
 #include "mc_cleanup.h"
 #include "mc_err.h"
-#include "mc_hex.h"
 #include "mc_id.h"
 #include "mc_log.h"
 #include "ctl_api.h"
@@ -64,28 +61,6 @@ run_clear(struct run *r)
 	free(r->user_data);
 	ctl_tagspecs_clear(&r->tags);
 	ctl_runnet_clear(&r->net);
-}
-
-/* SHA-256 of every parameter but ClientToken: "the same request". */
-static void
-request_hash(const struct ctl_query *q, char hex[65])
-{
-	unsigned char	md[EVP_MAX_MD_SIZE];
-	unsigned	mdlen = 0;
-	EVP_MD_CTX	*ctx = EVP_MD_CTX_new();
-	size_t		i;
-
-	(void)EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-	for (i = 0; i < q->n; i++) {
-		if (strcmp(q->v[i].key, "ClientToken") == 0)
-			continue;
-		(void)EVP_DigestUpdate(ctx, q->v[i].key, strlen(q->v[i].key) + 1);
-		(void)EVP_DigestUpdate(ctx, q->v[i].value,
-		    strlen(q->v[i].value) + 1);
-	}
-	(void)EVP_DigestFinal_ex(ctx, md, &mdlen);
-	EVP_MD_CTX_free(ctx);
-	mc_hex_encode(md, 32, hex);
 }
 
 static bool
@@ -157,7 +132,7 @@ parse_simple(const struct ctl_req *req, struct run *r, struct mc_err *err)
 			    "User data is limited to %d bytes",
 			    CTL_USER_DATA_MAX);
 	}
-	request_hash(q, r->hash);
+	ctl_params_hash(q, "ClientToken", r->hash);
 	if (ctl_runnet_parse(req, r->max, &r->net, err) < 0 ||
 	    ctl_mdopts_parse(q, "MetadataOptions.", &r->md, err) < 0)
 		return -1;
@@ -324,11 +299,15 @@ launch(const struct ctl_req *req, sqlite3 *db, const struct run *r,
 	if ((placed = ctl_sched_place(db, &o, &ask, (unsigned)r->min,
 	    (unsigned)r->max, hosts, err)) < 0)
 		goto fail;
+	/* No token binds NULL ('n' would take no argument and shift). */
 	if (ctl_sql_run(db, err, "INSERT INTO reservations (id, account_id, "
 	    "client_token, request_hash, created_ms) VALUES (?, ?, ?, ?, ?)",
-	    r->token != NULL ? "ssssi" : "ssnsi", rid, req->account_id,
-	    r->token, r->hash, req->now_ms) < 0)
+	    "ssssi", rid, req->account_id, r->token, r->hash,
+	    req->now_ms) != 1) {
+		mc_err_set(err, MC_EC_INTERNAL_ERROR, "cannot store the "
+		    "reservation");
 		goto fail;
+	}
 	for (i = 0; i < placed; i++)
 		if (insert_instance(req, db, r, rid, i, hosts[i], id, err) < 0)
 			goto fail;

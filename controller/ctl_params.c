@@ -8,9 +8,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/evp.h>
+
 #include "mc_buf.h"
 #include "mc_cleanup.h"
 #include "mc_err.h"
+#include "mc_hex.h"
 #include "ctl_params.h"
 #include "ctl_query.h"
 
@@ -256,4 +259,26 @@ ctl_params_ids_known(const char *const *ids, size_t n, enum mc_id_kind kind,
 		if (mc_id_check(kind, ids[i], err) < 0)
 			return -1;
 	return ctl_params_all_known(ids, n, known, ctx, code, prefix, err);
+}
+
+void
+ctl_params_hash(const struct ctl_query *q, const char *skip, char hex[65])
+{
+	unsigned char	md[EVP_MAX_MD_SIZE];
+	unsigned	mdlen = 0;
+	EVP_MD_CTX	*ctx = EVP_MD_CTX_new();
+	size_t		i;
+
+	(void)EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+	for (i = 0; i < q->n; i++) {
+		if (strcmp(q->v[i].key, skip) == 0)
+			continue;
+		/* Each string with its NUL: "ab"+"c" differs from "a"+"bc". */
+		(void)EVP_DigestUpdate(ctx, q->v[i].key, strlen(q->v[i].key) + 1);
+		(void)EVP_DigestUpdate(ctx, q->v[i].value,
+		    strlen(q->v[i].value) + 1);
+	}
+	(void)EVP_DigestFinal_ex(ctx, md, &mdlen);
+	EVP_MD_CTX_free(ctx);
+	mc_hex_encode(md, 32, hex);
 }

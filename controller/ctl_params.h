@@ -90,4 +90,11 @@ int	ctl_params_ids_known(const char *const *ids, size_t n,
 	    const char *id), const void *ctx, enum mc_ec code,
 	    const char *prefix, struct mc_err *err);
 
+/*
+ * The hex SHA-256 of every parameter of q but skip (a ClientToken):
+ * "the same request" for idempotent actions.  hex holds 65 bytes.
+ */
+void	ctl_params_hash(const struct ctl_query *q, const char *skip,
+	    char hex[65]);
+
 #endif /* CTL_PARAMS_H */

@@ -130,32 +130,15 @@ ctl_sg_create_default(sqlite3 *db, const char *account, const char *vpc_id,
 	return 0;
 }
 
-/* The one group sql selects with a and b bound: 1 and *ret, 0, -1. */
-static int
-one_group(sqlite3 *db, const char *sql, const char *a, const char *b,
-    struct ctl_sg *ret, struct mc_err *err)
-{
-	struct ctl_sg	*v = NULL;
-	size_t		 n = 0;
-
-	if (ctl_sql_rows(db, &v, &n, sizeof(*v), sg_row, err, sql, "ss", a,
-	    b) < 0)
-		return -1;
-	if (n > 0)
-		*ret = v[0];
-	free(v);
-	return n > 0;
-}
-
 int
 ctl_sg_find(sqlite3 *db, const char *account, const char *id,
     struct ctl_sg *ret, struct mc_err *err)
 {
 	int found;
 
-	if (mc_id_check(MC_ID_SG, id, err) < 0 || (found = one_group(db,
-	    SG_SELECT "WHERE id = ? AND account_id = ?", id, account, ret,
-	    err)) < 0)
+	if (mc_id_check(MC_ID_SG, id, err) < 0 || (found = ctl_sql_row(db, ret,
+	    sg_row, err, SG_SELECT "WHERE id = ? AND account_id = ?", "ss", id,
+	    account)) < 0)
 		return -1;
 	return found ? 0 : mc_err_set(err, MC_EC_INVALID_GROUP_NOT_FOUND,
 	    "The security group '%s' does not exist", id);
@@ -176,8 +159,9 @@ ctl_sg_find_name(sqlite3 *db, const char *account, const char *vpc_id,
 			    "The security group '%.64s' does not exist: there "
 			    "is no default VPC", name);
 	}
-	if ((found = one_group(db, SG_SELECT "WHERE vpc_id = ? AND name = ?",
-	    vpc_id != NULL ? vpc_id : vpc.id, name, ret, err)) < 0)
+	if ((found = ctl_sql_row(db, ret, sg_row, err, SG_SELECT "WHERE "
+	    "vpc_id = ? AND name = ?", "ss", vpc_id != NULL ? vpc_id : vpc.id,
+	    name)) < 0)
 		return -1;
 	if (found && strcmp(ret->account_id, account) == 0)
 		return 0;

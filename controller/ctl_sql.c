@@ -92,28 +92,57 @@ ctl_sql_run(sqlite3 *db, struct mc_err *err, const char *sql,
 	return ctl_store_err(db, "database update failed", err);
 }
 
-int
-ctl_sql_int(sqlite3 *db, int64_t *ret, struct mc_err *err, const char *sql,
-    const char *types, ...)
+/* At most one row of sql, written by fill into ret: 1, 0 or -1. */
+static int
+vrow(sqlite3 *db, void *ret, void (*fill)(sqlite3_stmt *, void *),
+    struct mc_err *err, const char *sql, const char *types, va_list ap)
 {
 	sqlite3_stmt	*st;
-	va_list		 ap;
 	int		 rc;
 
-	va_start(ap, types);
-	rc = vprepare(db, &st, err, sql, types, ap);
-	va_end(ap);
-	if (rc < 0)
+	if (vprepare(db, &st, err, sql, types, ap) < 0)
 		return -1;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		*ret = sqlite3_column_int64(st, 0);
+		fill(st, ret);
 	sqlite3_finalize(st);
 	if (rc == SQLITE_ROW)
 		return 1;
 	if (rc == SQLITE_DONE)
 		return 0;
 	return ctl_store_err(db, "database query failed", err);
+}
+
+static void
+int_col(sqlite3_stmt *st, void *ret)
+{
+	*(int64_t *)ret = sqlite3_column_int64(st, 0);
+}
+
+int
+ctl_sql_int(sqlite3 *db, int64_t *ret, struct mc_err *err, const char *sql,
+    const char *types, ...)
+{
+	va_list	ap;
+	int	rc;
+
+	va_start(ap, types);
+	rc = vrow(db, ret, int_col, err, sql, types, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+ctl_sql_row(sqlite3 *db, void *ret, void (*fill)(sqlite3_stmt *, void *),
+    struct mc_err *err, const char *sql, const char *types, ...)
+{
+	va_list	ap;
+	int	rc;
+
+	va_start(ap, types);
+	rc = vrow(db, ret, fill, err, sql, types, ap);
+	va_end(ap);
+	return rc;
 }
 
 int

@@ -48,6 +48,15 @@ int	ctl_sql_rows(sqlite3 *db, void *ret, size_t *ret_n, size_t sz,
 	    void (*fill)(sqlite3_stmt *st, void *elem), struct mc_err *err,
 	    const char *sql, const char *types, ...);
 
+/*
+ * Run a query expected to return at most one row: fill(st, ret) writes
+ * it.  Returns 1, 0 when there is no row (*ret untouched), -1 with err
+ * set.
+ */
+int	ctl_sql_row(sqlite3 *db, void *ret,
+	    void (*fill)(sqlite3_stmt *st, void *elem), struct mc_err *err,
+	    const char *sql, const char *types, ...);
+
 /* BEGIN IMMEDIATE, COMMIT, ROLLBACK (rollback cannot fail usefully). */
 int	ctl_sql_begin(sqlite3 *db, struct mc_err *err);
 int	ctl_sql_commit(sqlite3 *db, struct mc_err *err);

@@ -255,6 +255,58 @@ const char *const ctl_store_migrations[] = {
 	"INSERT INTO eni_groups (eni_id, group_id, position) "
 	"  SELECT e.id, g.id, 0 FROM enis e JOIN security_groups g "
 	"  ON g.vpc_id = e.vpc_id AND g.name = 'default';",
+
+	/*
+	 * 6: block volumes, their attachments (one per volume) and their
+	 * last modification.  A volume's row says available (later also
+	 * creating or error); in-use is an attachment row.  Deleting a
+	 * volume removes its rows: the agents remove its storage when the
+	 * zone's desired state no longer lists it.
+	 */
+	"CREATE TABLE volumes ("
+	"  id            TEXT PRIMARY KEY,"		/* vol- */
+	"  account_id    TEXT NOT NULL,"
+	"  zone          TEXT NOT NULL,"
+	"  size_gib      INTEGER NOT NULL,"
+	"  type          TEXT NOT NULL,"		/* gp2 gp3 io1 ... */
+	"  iops          INTEGER NOT NULL DEFAULT 0,"	/* 0: none */
+	"  throughput    INTEGER NOT NULL DEFAULT 0,"	/* MiB/s; 0: none */
+	"  format        TEXT NOT NULL DEFAULT 'qcow2',"
+	"  snapshot_id   TEXT NOT NULL DEFAULT '',"
+	"  state         TEXT NOT NULL,"
+	"  client_token  TEXT,"
+	"  request_hash  TEXT NOT NULL DEFAULT '',"
+	"  created_ms    INTEGER NOT NULL,"
+	"  UNIQUE (account_id, client_token)"
+	");"
+	"CREATE INDEX volumes_account ON volumes(account_id);"
+	"CREATE INDEX volumes_zone ON volumes(zone);"
+	"CREATE TABLE vol_attachments ("
+	"  volume_id     TEXT PRIMARY KEY REFERENCES volumes(id),"
+	"  instance_id   TEXT NOT NULL REFERENCES instances(id) "
+	"                ON DELETE CASCADE,"
+	"  device        TEXT NOT NULL,"
+	"  state         TEXT NOT NULL,"	/* attaching attached detaching */
+	"  attach_ms     INTEGER NOT NULL,"
+	"  delete_on_termination INTEGER NOT NULL DEFAULT 0,"
+	"  UNIQUE (instance_id, device)"
+	");"
+	"CREATE INDEX vol_attachments_instance ON vol_attachments(instance_id);"
+	"CREATE TABLE vol_modifications ("
+	"  volume_id     TEXT PRIMARY KEY REFERENCES volumes(id) "
+	"                ON DELETE CASCADE,"
+	"  state         TEXT NOT NULL,"	/* modifying optimizing completed */
+	"  old_size_gib  INTEGER NOT NULL,"
+	"  old_type      TEXT NOT NULL,"
+	"  old_iops      INTEGER NOT NULL,"
+	"  old_throughput INTEGER NOT NULL,"
+	"  size_gib      INTEGER NOT NULL,"
+	"  type          TEXT NOT NULL,"
+	"  iops          INTEGER NOT NULL,"
+	"  throughput    INTEGER NOT NULL,"
+	"  start_ms      INTEGER NOT NULL,"
+	"  end_ms        INTEGER NOT NULL DEFAULT 0"
+	");",
 };
 
 const size_t ctl_store_n_migrations =

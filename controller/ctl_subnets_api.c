@@ -83,25 +83,20 @@ subnet_zone(const struct ctl_req *req, const char **ret, struct mc_err *err)
 {
 	const struct ctl_conf	*c = req->api->conf;
 	const char		*name, *id;
-	char			 zid[96];
-	size_t			 i;
 
 	name = ctl_query_get(req->params, "AvailabilityZone");
 	id = ctl_query_get(req->params, "AvailabilityZoneId");
-	for (i = 0; i < c->zones.n; i++) {
-		ctl_conf_zone_id(c, c->zones.v[i], zid, sizeof(zid));
-		if ((name == NULL && id == NULL) ||
-		    (name != NULL && strcmp(name, c->zones.v[i]) == 0) ||
-		    (name == NULL && strcmp(id, zid) == 0)) {
-			*ret = c->zones.v[i];
-			return 0;
-		}
+	if (name == NULL && id == NULL && c->zones.n > 0) {
+		*ret = c->zones.v[0];
+		return 0;
 	}
+	if ((*ret = ctl_conf_zone_find(c, name, id)) != NULL)
+		return 0;
 	return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE, "Value "
 	    "(%.64s) for parameter availabilityZone is invalid. Subnets can "
 	    "currently only be created in the following availability zones: "
-	    "%.64s%s.", name != NULL ? name : id, c->zones.v[0],
-	    c->zones.n > 1 ? ", ..." : "");
+	    "%.64s%s.", name != NULL ? name : id != NULL ? id : "",
+	    c->zones.n > 0 ? c->zones.v[0] : "", c->zones.n > 1 ? ", ..." : "");
 }
 
 /* In its transaction: the subnet and its tags. */

@@ -10,6 +10,7 @@ import glob
 import hashlib
 import hmac
 import http.client
+import json
 import os
 import shutil
 import signal
@@ -335,6 +336,66 @@ def signed(ctl, params, keys=None, mutate=None, **kw):
     return raw(ctl, body=body, headers=hdrs)
 
 
+class Fleet(Controller):
+    """A controller whose hosts are played by the test over the agents'
+    API (nothing boots), and a raw public image to launch.  By default
+    one host, "fake-1" in zone REGION + "a"; extra_args may configure
+    more zones (--zone) for hosts registered with register()."""
+
+    def __init__(self, extra_args=()):
+        super().__init__(["--cluster-token-file", "PLACEHOLDER",
+                          "--host-timeout", "3600"] + list(extra_args))
+        self.token = "e2e-" + os.urandom(16).hex()
+        path = os.path.join(self.dir, "cluster.token")
+        with open(path, "w") as f:
+            f.write(self.token + "\n")
+        self.extra_args[1] = path
+        self.image = None
+
+    def agent(self, method, path, body=None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.agent_port, timeout=30)
+        try:
+            conn.request(method, path, body=json.dumps(body) if body else None,
+                         headers={"Authorization": "Bearer " + self.token,
+                                  "Content-Type": "application/json"})
+            r = conn.getresponse()
+            data = r.read()
+            assert r.status == 200, (path, r.status, data)
+            return json.loads(data)
+        finally:
+            conn.close()
+
+    def register(self, host="fake-1", zone=REGION + "a"):
+        self.agent("POST", "/v1/hosts/register", {
+            "name": host, "zone": zone, "vcpus": 64,
+            "mem_mib": 262144, "disk_gib": 4096, "accel": "tcg"})
+
+    def setup(self):
+        self.register()
+        raw = os.path.join(self.dir, "tiny.raw")
+        with open(raw, "wb") as f:
+            f.write(b"\0" * (1 << 20))
+        r = self.admin("image", "import", raw, "--name", "tiny", "--public",
+                       check=False)
+        assert r.returncode == 0, r.stderr
+        self.image = r.stdout.strip()
+
+    def desired(self, after=0, wait=0, host="fake-1"):
+        return self.agent("GET", "/v1/hosts/%s/desired?after=%d&wait=%d"
+                          % (host, after, wait))
+
+    def report(self, states, host="fake-1", vols=None):
+        """Report each instance's state; vols maps an instance to the
+        (volume, device) pairs its domain has."""
+        vols = vols or {}
+        self.agent("POST", "/v1/hosts/%s/report" % host, {
+            "generation": 0, "instances": [
+                dict({"id": i, "state": s},
+                     **({"vols": [{"vol": v, "device": d} for v, d in vols[i]]}
+                        if i in vols else {}))
+                for i, s in states.items()]})
+
+
 AMI = os.environ.get("MC_AMI", os.path.join(ROOT, "build", "images",
                                             "minicloud-test.qcow2"))
 
@@ -480,11 +541,16 @@ def wait_console(ec2, iid, count=1, timeout=120):
                     "boot %d of %s on the console" % (count, iid))
 
 
-def err_code(fn, **kw):
-    """The EC2 error code fn(**kw) fails with."""
+def err_of(fn, **kw):
+    """The EC2 error (Code, Message) fn(**kw) fails with."""
     with pytest.raises(botocore.exceptions.ClientError) as e:
         fn(**kw)
-    return e.value.response["Error"]["Code"]
+    return e.value.response["Error"]
+
+
+def err_code(fn, **kw):
+    """The EC2 error code fn(**kw) fails with."""
+    return err_of(fn, **kw)["Code"]
 
 
 def terminate(ec2, ids):

@@ -6,31 +6,18 @@ ModifySecurityGroupRules, filters, tags, EC2's errors and limits.
 The last part launches instances on a fake host (an agent played by the
 test over the agents' API, no VM): groups of instances and interfaces,
 what a host's desired state carries, and how soon it changes."""
-import http.client
 import json
-import os
 import threading
 import time
 
 import botocore.exceptions
 import pytest
 
-from conftest import AWS2, REGION, Controller, aws_v1, run_aws
+from conftest import AWS2, Fleet, aws_v1, run_aws, signed
+from conftest import err_code as code, err_of as error
 
 ALL_OUT = [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
             "Ipv6Ranges": [], "PrefixListIds": [], "UserIdGroupPairs": []}]
-
-
-def code(fn, **kw):
-    with pytest.raises(botocore.exceptions.ClientError) as e:
-        fn(**kw)
-    return e.value.response["Error"]["Code"]
-
-
-def error(fn, **kw):
-    with pytest.raises(botocore.exceptions.ClientError) as e:
-        fn(**kw)
-    return e.value.response["Error"]
 
 
 def tcp(port, *cidrs, to=None):
@@ -546,54 +533,6 @@ def test_accounts_apart(ctl, ec2, groups):
 # Instances on a fake host: the test registers a host and answers for
 # its agent over the agents' API; nothing boots.
 
-class Fleet(Controller):
-    """A controller with a fake host "fake-1" and a raw public image."""
-
-    def __init__(self):
-        super().__init__(["--cluster-token-file", "PLACEHOLDER",
-                          "--host-timeout", "3600"])
-        self.token = "e2e-" + os.urandom(16).hex()
-        path = os.path.join(self.dir, "cluster.token")
-        with open(path, "w") as f:
-            f.write(self.token + "\n")
-        self.extra_args[1] = path
-        self.image = None
-
-    def agent(self, method, path, body=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.agent_port, timeout=30)
-        try:
-            conn.request(method, path, body=json.dumps(body) if body else None,
-                         headers={"Authorization": "Bearer " + self.token,
-                                  "Content-Type": "application/json"})
-            r = conn.getresponse()
-            data = r.read()
-            assert r.status == 200, (path, r.status, data)
-            return json.loads(data)
-        finally:
-            conn.close()
-
-    def setup(self):
-        self.agent("POST", "/v1/hosts/register", {
-            "name": "fake-1", "zone": REGION + "a", "vcpus": 64,
-            "mem_mib": 262144, "disk_gib": 4096, "accel": "tcg"})
-        raw = os.path.join(self.dir, "tiny.raw")
-        with open(raw, "wb") as f:
-            f.write(b"\0" * (1 << 20))
-        r = self.admin("image", "import", raw, "--name", "tiny", "--public",
-                       check=False)
-        assert r.returncode == 0, r.stderr
-        self.image = r.stdout.strip()
-
-    def desired(self, after=0, wait=0):
-        return self.agent("GET", "/v1/hosts/fake-1/desired?after=%d&wait=%d"
-                          % (after, wait))
-
-    def report(self, states):
-        self.agent("POST", "/v1/hosts/fake-1/report", {
-            "generation": 0, "instances": [
-                {"id": i, "state": s} for i, s in states.items()]})
-
-
 @pytest.fixture(scope="module")
 def fleet():
     c = Fleet()
@@ -774,6 +713,16 @@ def test_desired_state_and_wakeup(fleet):
          "UserIdGroupPairs": [{"GroupId": lb}]}])
     ec2.delete_security_group(GroupId=lb)
     ec2.delete_security_group(GroupId=app)
+
+
+def test_launch_without_client_token(fleet):
+    """Raw requests may leave ClientToken out (SDKs always send one)."""
+    r = signed(fleet, {"Action": "RunInstances", "Version": "2016-11-15",
+                       "ImageId": fleet.image, "MinCount": "1",
+                       "MaxCount": "1"})
+    assert r.status == 200, r.text
+    iid = r.text.split("<instanceId>", 1)[1].split("<", 1)[0]
+    finish(fleet, [iid])
 
 
 def test_controller_survived(fleet, ctl):

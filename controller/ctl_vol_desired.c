@@ -1,0 +1,76 @@
+/*
+ * ctl_vol_desired: the volumes in a host's desired state.  Every volume
+ * of the host's zone is listed, attached or not, so that the agent keeps
+ * its storage and removes the storage of volumes no longer listed; each
+ * instance lists the volumes it should have, attaching or attached (a
+ * detaching one is left out: the agent takes it off the domain).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mc_err.h"
+#include "ctl_sql.h"
+#include "ctl_vol.h"
+
+static void
+vol_row(sqlite3_stmt *st, void *p)
+{
+	struct mc_proto_vol *v = p;
+
+	memset(v, 0, sizeof(*v));
+	ctl_sql_text(st, 0, v->id, sizeof(v->id));
+	v->size_gib = (uint64_t)sqlite3_column_int64(st, 1);
+	ctl_sql_text(st, 2, v->format, sizeof(v->format));
+	ctl_sql_text(st, 3, v->zone, sizeof(v->zone));
+}
+
+/* The wanted attachments of instance w into w->vols. */
+static int
+inst_vols(sqlite3 *db, struct mc_proto_inst *w, struct mc_err *err)
+{
+	struct ctl_vol_att	*v = NULL;
+	size_t			 n = 0, i;
+
+	if (ctl_vol_atts_of(db, w->id, &v, &n, err) < 0)
+		return -1;
+	w->n_vols = 0;
+	for (i = 0; i < n && w->n_vols < MC_PROTO_INST_VOLS; i++) {
+		if (!ctl_vol_astate_wanted(v[i].state))
+			continue;
+		(void)snprintf(w->vols[w->n_vols].vol, sizeof(w->vols[0].vol),
+		    "%s", v[i].volume_id);
+		(void)snprintf(w->vols[w->n_vols].device,
+		    sizeof(w->vols[0].device), "%s", v[i].device);
+		w->n_vols++;
+	}
+	free(v);
+	return 0;
+}
+
+int
+ctl_vol_desired_load(sqlite3 *db, const char *host, struct mc_proto_desired *d,
+    struct mc_err *err)
+{
+	void	*v = NULL;
+	size_t	 n = 0, i;
+
+	/*
+	 * The zone's volumes, and (should the host's zone ever change)
+	 * those attached to its instances: every attachment must name a
+	 * listed volume.
+	 */
+	if (ctl_sql_rows(db, &v, &n, sizeof(*d->volumes), vol_row, err,
+	    "SELECT id, size_gib, format, zone FROM volumes WHERE zone = "
+	    "(SELECT zone FROM hosts WHERE name = ?1) OR id IN (SELECT "
+	    "a.volume_id FROM vol_attachments a JOIN instances i ON i.id = "
+	    "a.instance_id WHERE i.host = ?1) ORDER BY id", "s", host) < 0)
+		return -1;
+	free(d->volumes);
+	d->volumes = v;
+	d->n_volumes = n;
+	for (i = 0; i < d->n; i++)
+		if (inst_vols(db, &d->v[i], err) < 0)
+			return -1;
+	return 0;
+}
