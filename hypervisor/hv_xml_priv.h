@@ -2,7 +2,8 @@
  * hv_xml_priv: the small XML reader behind hv_xml_parse_meta and
  * hv_xml_parse_disks, for hv_xml's files only.  It walks a document
  * once and calls back at each element's start and end; a callback reads
- * the element's attributes and may ask for its text.
+ * the element's attributes and may ask for its text.  And the table of
+ * network disk protocols that hv_spec checks and hv_xml writes.
  */
 #ifndef HV_XML_PRIV_H
 #define HV_XML_PRIV_H
@@ -61,5 +62,12 @@ int	hv_xr_fail(struct hv_xr *x, const char *what);
 
 /* Trim the white space a pretty-printer may have put around s. */
 void	hv_xr_trim(char *s);
+
+/*
+ * libvirt's secret type for a network disk's protocol ("ceph" for
+ * "rbd"; a static string), or NULL for a protocol we do not know.
+ * From hv_spec.c, which holds the table of protocols.
+ */
+const char	*hv_protocol_secret_type(const char *protocol);
 
 #endif /* HV_XML_PRIV_H */
