@@ -185,8 +185,8 @@ check_text(const char *label, const struct field *f, const char *v,
     struct mc_err *err)
 {
 	if (!text_ok(v))
-		return bad(label, f, "is not UTF-8 text without control characters",
-		    err);
+		return bad(label, f, "is not UTF-8 text without control "
+		    "characters", err);
 	return 0;
 }
 
@@ -213,7 +213,8 @@ check_mac(const char *label, const struct field *f, const char *v,
 			break;
 	if (i < HV_MAC_MAX || v[HV_MAC_MAX] != '\0' ||
 	    strchr("13579bdf", v[1]) != NULL)
-		return bad(label, f, "is not a lower-case unicast MAC address", err);
+		return bad(label, f, "is not a lower-case unicast MAC address",
+		    err);
 	return 0;
 }
 

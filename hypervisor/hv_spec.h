@@ -52,8 +52,8 @@ struct hv_disk_host {
  * Plain data; the caller owns it.
  */
 struct hv_disk {
-	char			target[HV_TARGET_MAX + 1];	/* "vdb".."vdz" */
-	char			serial[HV_SERIAL_MAX + 1];	/* hv_serial_for */
+	char			target[HV_TARGET_MAX + 1];	/* vdb..vdz */
+	char			serial[HV_SERIAL_MAX + 1];	/* see below */
 	enum hv_disk_type	type;
 	enum hv_format		format;
 	char			path[PATH_MAX];			/* FILE */

@@ -48,7 +48,7 @@ struct hv_xr {
 	struct xp_attr		 attrs[XP_ATTRS];
 	size_t			 n_attrs;
 	bool			 saw_root;
-	char			*field;		/* text being collected, or NULL */
+	char			*field;		/* text being kept, or NULL */
 	size_t			 fieldsz, fieldlen;
 	size_t			 field_depth;	/* of its element */
 	const struct hv_xr_ops	*ops;
@@ -172,7 +172,8 @@ xp_decode(const char *s, size_t n, bool decode, char *out, size_t outsz,
 
 /* Is the element named qname (len bytes) in our namespace? *local: after ':'. */
 static bool
-xp_ours(const struct hv_xr *x, const char *qname, size_t len, const char **local)
+xp_ours(const struct hv_xr *x, const char *qname, size_t len,
+    const char **local)
 {
 	const char	*colon = memchr(qname, ':', len);
 	size_t		 plen = colon != NULL ? (size_t)(colon - qname) : 0;
@@ -340,7 +341,8 @@ xp_skip(struct hv_xr *x, size_t open_len, const char *close, bool is_text)
 	int		 rc;
 
 	if (stop == NULL)
-		return hv_xr_fail(x, "unterminated comment, CDATA or declaration");
+		return hv_xr_fail(x,
+		    "unterminated comment, CDATA or declaration");
 	x->p = stop + strlen(close);
 	if (!is_text || x->field == NULL)
 		return 0;

@@ -122,9 +122,8 @@ void	st_pool_free(struct st_pool *p);
  * InvalidParameterValue for a bad size or format, a source that is not
  * an absolute path, not a plain qcow2 when it says so, or larger than
  * size_gib, or a volume that exists in the other format; InternalError
- * otherwise
- * (qemu-img's messages name paths: log them, do not show them to an API
- * client).
+ * otherwise.  Messages (qemu-img's too) may name host paths: log them,
+ * do not show them to an API client.
  */
 int	st_vol_ensure(struct st_pool *p, const struct st_vol *v,
 	    struct mc_err *err);

@@ -46,7 +46,7 @@ dir_open(const struct st_pool_conf *conf, void **ret_be, struct mc_err *err)
 
 	if (dir == NULL || dir[0] != '/' || strlen(dir) > PATH_MAX / 2)
 		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE,
-		    "the volume directory must be an absolute path");
+		    "the volume directory must be absolute");
 	if (stat(dir, &st) < 0 || access(dir, W_OK | X_OK) < 0)
 		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE,
 		    "the volume directory %s: %s", dir, strerror(errno));
@@ -172,7 +172,8 @@ vol_fill(const struct dir_pool *d, const struct st_vol *v, const char *tmp,
 	(void)snprintf(size, sizeof(size), "%llu",
 	    (unsigned long long)(v->size_gib * GIB));
 	if (v->source == NULL)
-		return ami_exec_ok(create, d->timeout_ms, STDERR_CAP, NULL, err);
+		return ami_exec_ok(create, d->timeout_ms, STDERR_CAP, NULL,
+		    err);
 	if (file_vsize(v->source, v->source_format, &src_size, err) < 0)
 		return -1;
 	if (src_size > v->size_gib * GIB)
@@ -268,7 +269,8 @@ static bool
 in_use(const char *path)
 {
 	MC_AUTOCLOSE int	fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct flock		fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	struct flock		fl = { .l_type = F_WRLCK,
+				    .l_whence = SEEK_SET };
 
 	if (fd < 0 || fcntl(fd, F_OFD_GETLK, &fl) < 0)
 		return false;

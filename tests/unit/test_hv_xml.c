@@ -574,7 +574,9 @@ disk_spoil(struct hv_disk *d, enum spoil how)
 		break;
 	case S_TYPE:		d->type = HV_DISK__MAX; break;
 	case S_FORMAT:		d->format = (enum hv_format)-1; break;
-	case S_SERIAL_LONG:	memset(d->serial, 'a', sizeof(d->serial)); break;
+	case S_SERIAL_LONG:
+		memset(d->serial, 'a', sizeof(d->serial));
+		break;
 	case S_TARGET_LONG:	memcpy(d->target, "vdbb", 4); break;
 	case S_SECRET_ONLY:
 		strcpy(d->auth_secret, "0123abcd-0000-4000-8000-00000000beef");

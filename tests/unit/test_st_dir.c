@@ -163,9 +163,9 @@ test_open_table(void **state)
 		{ "dir", "@pool", NULL },
 		{ NULL, "@pool", "unknown storage back end" },
 		{ "rbd", "@pool", "unknown storage back end \"rbd\"" },
-		{ "dir", NULL, "the volume directory must be an absolute path" },
-		{ "dir", "pool", "the volume directory must be an absolute path" },
-		{ "dir", "/nonexistent/pool", "the volume directory /nonexistent" },
+		{ "dir", NULL, "the volume directory must be absolute" },
+		{ "dir", "pool", "the volume directory must be absolute" },
+		{ "dir", "/nonexistent/pool", "the volume directory /nonex" },
 		{ "dir", "@snap.raw", "the volume directory" },
 	};
 	size_t i;
@@ -456,7 +456,8 @@ test_list_remove(void **state)
 {
 	struct fx *f = *state;
 	static const char *const junk[] = {
-		"notes.txt", "vol-xyz.qcow2", ".vol-0123456789abcdef2.qcow2.a1B2c3",
+		"notes.txt", "vol-xyz.qcow2",
+		".vol-0123456789abcdef2.qcow2.a1B2c3",
 		"vol-0123456789abcdef2.qcow2.part", "vol-0123456789abcdef2.vmdk",
 		"vol-0123456789abcdef2", "i-0123456789abcdef2.raw",
 	};
