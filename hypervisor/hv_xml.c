@@ -308,15 +308,28 @@ xml_devices(struct mc_buf *b, const struct hv_spec *spec)
 	x_line(b, 1, "</devices>");
 }
 
+/* Hand what b holds to *ret_xml (what: for the message). */
+static int
+xml_steal(struct mc_buf *b, const char *what, char **ret_xml,
+    struct mc_err *err)
+{
+	char *xml = mc_buf_steal(b, NULL);
+
+	if (xml == NULL)
+		return mc_err_sys(err, ENOMEM, "out of memory for %s XML",
+		    what);
+	*ret_xml = xml;
+	return 0;
+}
+
 int
 hv_xml_domain(const struct hv_spec *spec, char **ret_xml, struct mc_err *err)
 {
 	static xml_section_fn *const sections[] = {
 		xml_head, xml_sysinfo, xml_os, xml_platform, xml_devices,
 	};
-	struct mc_buf	 b;
-	char		*xml;
-	size_t		 i;
+	struct mc_buf	b;
+	size_t		i;
 
 	if (hv_spec_check(spec, err) < 0)
 		return -1;
@@ -325,43 +338,32 @@ hv_xml_domain(const struct hv_spec *spec, char **ret_xml, struct mc_err *err)
 	for (i = 0; i < MC_NELEMS(sections); i++)
 		sections[i](&b, spec);
 	mc_buf_adds(&b, "</domain>\n");
-	if ((xml = mc_buf_steal(&b, NULL)) == NULL)
-		return mc_err_sys(err, ENOMEM, "out of memory for domain XML");
-	*ret_xml = xml;
-	return 0;
+	return xml_steal(&b, "domain", ret_xml, err);
 }
 
 int
 hv_xml_disk(const struct hv_disk *d, char **ret_xml, struct mc_err *err)
 {
-	struct mc_buf	 b;
-	char		*xml;
+	struct mc_buf b;
 
 	if (hv_disk_check(d, err) < 0)
 		return -1;
 	mc_buf_init(&b, XML_LIMIT);
 	xml_disk(&b, 0, d);
-	if ((xml = mc_buf_steal(&b, NULL)) == NULL)
-		return mc_err_sys(err, ENOMEM, "out of memory for disk XML");
-	*ret_xml = xml;
-	return 0;
+	return xml_steal(&b, "disk", ret_xml, err);
 }
 
 int
 hv_xml_metadata(const struct hv_spec *spec, char **ret_xml,
     struct mc_err *err)
 {
-	struct mc_buf	 b;
-	char		*xml;
+	struct mc_buf b;
 
 	if (hv_spec_check(spec, err) < 0)
 		return -1;
 	mc_buf_init(&b, XML_LIMIT);
 	xml_meta_elem(&b, 0, spec);
-	if ((xml = mc_buf_steal(&b, NULL)) == NULL)
-		return mc_err_sys(err, ENOMEM, "out of memory for metadata XML");
-	*ret_xml = xml;
-	return 0;
+	return xml_steal(&b, "metadata", ret_xml, err);
 }
 
 int
