@@ -17,7 +17,7 @@ CFLAGS	?= -O2 -g
 # The project's own flags stay even when CFLAGS is given on the command line.
 MC_CFLAGS := -std=gnu17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -fno-common -D_GNU_SOURCE \
-	   -Ilib -Iami -Ihypervisor -Inet -Iagent -Icontroller \
+	   -Ilib -Iami -Ihypervisor -Inet -Istorage -Iagent -Icontroller \
 	   $(shell pkg-config --cflags $(PKGS))
 LDLIBS	:= $(shell pkg-config --libs $(PKGS)) -lpthread
 ifeq ($(SAN),1)
@@ -32,13 +32,13 @@ override BIN	:= $(strip $(BIN))
 # One static library per directory; mains stay out of them.
 lib_src = $(filter-out $(1)/%_main.c,$(wildcard $(1)/*.c))
 lib_obj = $(patsubst %.c,$(B)/%.o,$(call lib_src,$(1)))
-LIBS_A	:= $(B)/libctl.a $(B)/libagt.a $(B)/libhv.a $(B)/libnet.a $(B)/libami.a \
-	   $(B)/libmc.a
+LIBS_A	:= $(B)/libctl.a $(B)/libagt.a $(B)/libhv.a $(B)/libnet.a $(B)/libst.a \
+	   $(B)/libami.a $(B)/libmc.a
 PROGS	:= $(BIN)/minicloud-controller $(BIN)/minicloud $(BIN)/minicloud-agent
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
-HEADERS	:= $(wildcard lib/*.h ami/*.h hypervisor/*.h net/*.h agent/*.h \
-	   controller/*.h)
+HEADERS	:= $(wildcard lib/*.h ami/*.h hypervisor/*.h net/*.h storage/*.h \
+	   agent/*.h controller/*.h)
 
 .PHONY: all test test-deps test-unit test-e2e test-asan fuzz fuzz-smoke headers \
 	golden bench up down install deps clean ami debian-ami
@@ -55,6 +55,7 @@ $(B)/libmc.a: $(call lib_obj,lib)
 $(B)/libami.a: $(call lib_obj,ami)
 $(B)/libhv.a: $(call lib_obj,hypervisor)
 $(B)/libnet.a: $(call lib_obj,net)
+$(B)/libst.a: $(call lib_obj,storage)
 $(B)/libagt.a: $(call lib_obj,agent)
 $(B)/libctl.a: $(call lib_obj,controller)
 $(LIBS_A):

@@ -199,30 +199,6 @@ check_abs(const char *path, const char *what, struct mc_err *err)
 	return 0;
 }
 
-/* Run qemu-img; a non-zero exit is an error with its first stderr line. */
-static int
-qemu_img(const char *const argv[], int timeout_ms, size_t cap,
-    char **ret_out, struct mc_err *err)
-{
-	struct ami_exec_result	r = { 0 };
-	size_t			n;
-
-	if (ami_exec_run(argv, timeout_ms, cap, &r, err) < 0)
-		return -1;
-	if (r.status != 0) {
-		n = strcspn(r.errout, "\n");
-		(void)mc_err_set(err, MC_EC_INTERNAL_ERROR, "qemu-img %s "
-		    "failed (status %d): %.*s", argv[1], r.status, (int)n,
-		    r.errout);
-		ami_exec_result_clear(&r);
-		return -1;
-	}
-	if (ret_out != NULL)
-		*ret_out = mc_steal_ptr(&r.out);
-	ami_exec_result_clear(&r);
-	return 0;
-}
-
 int
 ami_overlay_create(const char *path, const char *backing,
     enum ami_format fmt, uint64_t size_bytes, struct mc_err *err)
@@ -250,7 +226,7 @@ ami_overlay_create(const char *path, const char *backing,
 		return mc_err_sys(err, errno, "cannot create an overlay: %s",
 		    strerror(errno));
 	(void)close(fd);
-	if (qemu_img(argv, CREATE_TIMEOUT_MS, STDERR_CAP, NULL, err) < 0)
+	if (ami_exec_ok(argv, CREATE_TIMEOUT_MS, STDERR_CAP, NULL, err) < 0)
 		goto undo_file;
 	return 0;
 undo_file:
@@ -267,5 +243,5 @@ ami_overlay_info(const char *path, char **ret_text, struct mc_err *err)
 
 	if (check_abs(path, "image", err) < 0)
 		return -1;
-	return qemu_img(argv, INFO_TIMEOUT_MS, INFO_CAP, ret_text, err);
+	return ami_exec_ok(argv, INFO_TIMEOUT_MS, INFO_CAP, ret_text, err);
 }

@@ -225,6 +225,29 @@ ami_exec_run(const char *const argv[], int timeout_ms, size_t cap,
 	return rc;
 }
 
+int
+ami_exec_ok(const char *const argv[], int timeout_ms, size_t cap,
+    char **ret_out, struct mc_err *err)
+{
+	struct ami_exec_result	r = { 0 };
+	size_t			n;
+
+	if (ami_exec_run(argv, timeout_ms, cap, &r, err) < 0)
+		return -1;
+	if (r.status != 0) {
+		n = strcspn(r.errout, "\n");
+		(void)mc_err_set(err, MC_EC_INTERNAL_ERROR, "%s %s failed "
+		    "(status %d): %.*s", argv[0], argv[1] != NULL ? argv[1] :
+		    "", r.status, (int)n, r.errout);
+		ami_exec_result_clear(&r);
+		return -1;
+	}
+	if (ret_out != NULL)
+		*ret_out = mc_steal_ptr(&r.out);
+	ami_exec_result_clear(&r);
+	return 0;
+}
+
 void
 ami_exec_result_clear(struct ami_exec_result *r)
 {

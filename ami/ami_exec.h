@@ -32,6 +32,17 @@ struct ami_exec_result {
 int	ami_exec_run(const char *const argv[], int timeout_ms, size_t cap,
 	    struct ami_exec_result *ret, struct mc_err *err);
 
+/*
+ * Run argv as ami_exec_run does and require exit status 0.  On success
+ * *ret_out (may be NULL: not wanted) is a new string holding stdout,
+ * which the caller frees.  Returns 0, or -1 with err set: as
+ * ami_exec_run, or InternalError "<prog> <first arg> failed (status N):
+ * <first line of stderr>" (which may name paths: log it, do not show it
+ * to an API client).
+ */
+int	ami_exec_ok(const char *const argv[], int timeout_ms, size_t cap,
+	    char **ret_out, struct mc_err *err);
+
 /* Free what *r holds; r may be all zero. */
 void	ami_exec_result_clear(struct ami_exec_result *r);
 

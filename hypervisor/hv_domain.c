@@ -16,6 +16,7 @@
 #include "mc_id.h"
 #include "hv_conn.h"
 #include "hv_domain.h"
+#include "hv_domain_priv.h"
 
 /*
  * What libvirt may keep beside a definition and would otherwise refuse
@@ -44,29 +45,22 @@ static const enum hv_state virt_states[] = {
 	[VIR_DOMAIN_PMSUSPENDED] = HV_STATE_PAUSED,
 };
 
-static void
-domain_freep(virDomainPtr *dp)
+void
+hv_dom_freep(virDomainPtr *dp)
 {
 	if (*dp != NULL)
 		(void)virDomainFree(*dp);
 }
 
-#define MC_AUTODOMAIN	MC_CLEANUP(domain_freep)
-
-static int
-virt_err(struct mc_err *err, const char *name, const char *what)
+int
+hv_dom_err(struct mc_err *err, const char *name, const char *what)
 {
 	return mc_err_set(err, MC_EC_INTERNAL_ERROR, "domain %s: cannot %s: %s",
 	    name, what, virGetLastErrorMessage());
 }
 
-/*
- * Find domain name.  Returns 1 and sets *ret (the caller frees it), 0
- * when there is no such domain (err untouched), or -1 with err set.
- * Names must be instance ids: this module touches no other domain.
- */
-static int
-dom_find(struct hv_conn *c, const char *name, virDomainPtr *ret,
+int
+hv_dom_find(struct hv_conn *c, const char *name, virDomainPtr *ret,
     struct mc_err *err)
 {
 	virDomainPtr d;
@@ -83,15 +77,14 @@ dom_find(struct hv_conn *c, const char *name, virDomainPtr *ret,
 		virResetLastError();
 		return 0;
 	}
-	return virt_err(err, name, "look it up");
+	return hv_dom_err(err, name, "look it up");
 }
 
-/* Same, but a missing domain is an error. */
-static int
-dom_get(struct hv_conn *c, const char *name, virDomainPtr *ret,
+int
+hv_dom_get(struct hv_conn *c, const char *name, virDomainPtr *ret,
     struct mc_err *err)
 {
-	int rc = dom_find(c, name, ret, err);
+	int rc = hv_dom_find(c, name, ret, err);
 
 	if (rc == 0)
 		return mc_err_set(err, MC_EC_INTERNAL_ERROR,
@@ -112,7 +105,7 @@ hv_domain_define(struct hv_conn *c, const struct hv_spec *spec,
 	d = virDomainDefineXMLFlags(hv_conn_virt(c), xml,
 	    VIR_DOMAIN_DEFINE_VALIDATE);
 	if (d == NULL)
-		return virt_err(err, spec->instance_id, "define it");
+		return hv_dom_err(err, spec->instance_id, "define it");
 	return 0;
 }
 
@@ -121,10 +114,10 @@ hv_domain_start(struct hv_conn *c, const char *name, struct mc_err *err)
 {
 	MC_AUTODOMAIN virDomainPtr d = NULL;
 
-	if (dom_get(c, name, &d, err) < 0)
+	if (hv_dom_get(c, name, &d, err) < 0)
 		return -1;
 	if (virDomainCreate(d) < 0)
-		return virt_err(err, name, "start it");
+		return hv_dom_err(err, name, "start it");
 	return 0;
 }
 
@@ -133,10 +126,10 @@ hv_domain_shutdown(struct hv_conn *c, const char *name, struct mc_err *err)
 {
 	MC_AUTODOMAIN virDomainPtr d = NULL;
 
-	if (dom_get(c, name, &d, err) < 0)
+	if (hv_dom_get(c, name, &d, err) < 0)
 		return -1;
 	if (virDomainShutdownFlags(d, VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN) < 0)
-		return virt_err(err, name, "shut it down");
+		return hv_dom_err(err, name, "shut it down");
 	return 0;
 }
 
@@ -146,7 +139,7 @@ hv_domain_destroy(struct hv_conn *c, const char *name, struct mc_err *err)
 	MC_AUTODOMAIN virDomainPtr d = NULL;
 	int			rc;
 
-	if ((rc = dom_find(c, name, &d, err)) <= 0)
+	if ((rc = hv_dom_find(c, name, &d, err)) <= 0)
 		return rc;
 	if (virDomainIsActive(d) == 0)
 		return 0;
@@ -158,7 +151,7 @@ hv_domain_destroy(struct hv_conn *c, const char *name, struct mc_err *err)
 		virResetLastError();
 		return 0;
 	}
-	return virt_err(err, name, "destroy it");
+	return hv_dom_err(err, name, "destroy it");
 }
 
 int
@@ -167,11 +160,11 @@ hv_domain_reboot(struct hv_conn *c, const char *name, bool hard,
 {
 	MC_AUTODOMAIN virDomainPtr d = NULL;
 
-	if (dom_get(c, name, &d, err) < 0)
+	if (hv_dom_get(c, name, &d, err) < 0)
 		return -1;
 	if (hard) {
 		if (virDomainReset(d, 0) < 0)
-			return virt_err(err, name, "reset it");
+			return hv_dom_err(err, name, "reset it");
 		return 0;
 	}
 	/*
@@ -179,7 +172,7 @@ hv_domain_reboot(struct hv_conn *c, const char *name, bool hard,
 	 * off, starts it again instead of stopping it (a "fake reboot").
 	 */
 	if (virDomainReboot(d, VIR_DOMAIN_REBOOT_ACPI_POWER_BTN) < 0)
-		return virt_err(err, name, "reboot it");
+		return hv_dom_err(err, name, "reboot it");
 	return 0;
 }
 
@@ -189,7 +182,7 @@ hv_domain_undefine(struct hv_conn *c, const char *name, struct mc_err *err)
 	MC_AUTODOMAIN virDomainPtr d = NULL;
 	int			rc;
 
-	if ((rc = dom_find(c, name, &d, err)) <= 0)
+	if ((rc = hv_dom_find(c, name, &d, err)) <= 0)
 		return rc;
 	/* Undefining a running domain would leave it running, transient. */
 	if (virDomainIsActive(d) != 0)
@@ -201,7 +194,7 @@ hv_domain_undefine(struct hv_conn *c, const char *name, struct mc_err *err)
 		virResetLastError();
 		return 0;
 	}
-	return virt_err(err, name, "undefine it");
+	return hv_dom_err(err, name, "undefine it");
 }
 
 static enum hv_state
@@ -219,7 +212,7 @@ hv_domain_state(struct hv_conn *c, const char *name, enum hv_state *ret,
 	MC_AUTODOMAIN virDomainPtr d = NULL;
 	int			rc, st, reason;
 
-	if ((rc = dom_find(c, name, &d, err)) < 0)
+	if ((rc = hv_dom_find(c, name, &d, err)) < 0)
 		return -1;
 	if (rc == 0) {
 		*ret = HV_STATE_NONE;
@@ -234,7 +227,7 @@ hv_domain_state(struct hv_conn *c, const char *name, enum hv_state *ret,
 		*ret = HV_STATE_NONE;
 		return 0;
 	}
-	return virt_err(err, name, "read its state");
+	return hv_dom_err(err, name, "read its state");
 }
 
 int
@@ -244,10 +237,10 @@ hv_domain_xml(struct hv_conn *c, const char *name, char **ret_xml,
 	MC_AUTODOMAIN virDomainPtr d = NULL;
 	char			*xml;
 
-	if (dom_get(c, name, &d, err) < 0)
+	if (hv_dom_get(c, name, &d, err) < 0)
 		return -1;
 	if ((xml = virDomainGetXMLDesc(d, 0)) == NULL)
-		return virt_err(err, name, "read its XML");
+		return hv_dom_err(err, name, "read its XML");
 	*ret_xml = xml;
 	return 0;
 }
@@ -267,7 +260,7 @@ dom_info(virDomainPtr d, struct hv_domain_info *ret, struct mc_err *err)
 		name = "?";
 	if (xml == NULL || virDomainGetState(d, &st, &reason, 0) < 0) {
 		if (virGetLastErrorCode() != VIR_ERR_NO_DOMAIN)
-			return virt_err(err, name, "read it");
+			return hv_dom_err(err, name, "read it");
 		virResetLastError();
 		return 0;
 	}

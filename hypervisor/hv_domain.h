@@ -2,8 +2,10 @@
  * hv_domain: an instance's libvirt domain through its life: define
  * (create or replace the persistent definition from a spec), start,
  * ACPI shutdown, hard stop, reboot, undefine; its state; the domains
- * minicloud made on this host.  Each call is one bounded libvirt call;
- * the agent's reconcile loop decides what to call and when.
+ * minicloud made on this host; volumes attached and detached, cold
+ * (the definition) and hot (the running guest) (hv_domain_disk.c).
+ * Each call is one bounded libvirt call (or a read and one call); the
+ * agent's reconcile loop decides what to call and when.
  *
  * For every call: c and name are borrowed; name must be an instance id
  * (else InvalidInstanceID.Malformed: no other domain is touched).  Each
@@ -95,6 +97,45 @@ int	hv_domain_xml(struct hv_conn *c, const char *name, char **ret_xml,
  */
 int	hv_domain_list(struct hv_conn *c, struct hv_domain_info **ret,
 	    size_t *ret_n, struct mc_err *err);
+
+/*
+ * Attach disk (borrowed; checked as hv_disk_check does) to domain name:
+ * to its definition, and while it runs to the guest too (hot plug).
+ * Idempotent: where the same disk (target, serial, source) is there
+ * already, nothing is done.  Another disk at its target, or its serial
+ * on another disk, is an error (InternalError: "... is taken").
+ */
+int	hv_domain_disk_attach(struct hv_conn *c, const char *name,
+	    const struct hv_disk *disk, struct mc_err *err);
+
+#define HV_DETACH_PENDING	1	/* hv_domain_disk_detach: asked */
+
+/*
+ * Detach the extra disk of domain name whose target or serial is which
+ * (borrowed): from the definition and, while the domain runs, from the
+ * guest.  A hot unplug is asynchronous: it asks the guest (ACPI), which
+ * must let go; a booted Linux guest takes well under a second, a guest
+ * without ACPI hotplug never does, and a request made while the guest
+ * is still in its firmware (booting, rebooting) is lost.  So this
+ * returns at once, and the caller polls by calling it again, which
+ * repeats the request.  Returns 0 when the disk is gone from both (or
+ * never was there: idempotent), HV_DETACH_PENDING when the running
+ * guest still has it, or -1 with err set.  Works on the disks
+ * hv_xml_disk writes (alias "ua-" + serial).  "Gone" is libvirt's
+ * view: QEMU may close the file a moment later, so attaching it again
+ * at once (here or elsewhere) can fail on QEMU's image lock: try again.
+ */
+int	hv_domain_disk_detach(struct hv_conn *c, const char *name,
+	    const char *which, struct mc_err *err);
+
+/*
+ * The extra disks domain name has now: those of the running guest
+ * (live XML) while it runs, else those of its definition; see
+ * hv_xml_parse_disks.  *ret is a new array the caller frees (NULL when
+ * none), *ret_n its length.
+ */
+int	hv_domain_disks(struct hv_conn *c, const char *name,
+	    struct hv_disk **ret, size_t *ret_n, struct mc_err *err);
 
 /* "running", "shutoff", ... (a static string; "?" out of range). */
 const char	*hv_state_name(enum hv_state s);

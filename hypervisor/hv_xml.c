@@ -15,8 +15,9 @@
 #include "mc_err.h"
 #include "mc_hex.h"
 #include "hv_xml.h"
+#include "hv_xml_priv.h"
 
-#define XML_LIMIT	(64 * 1024)	/* far above any domain we write */
+#define XML_LIMIT	(256 * 1024)	/* far above any domain we write */
 #define META_PREFIX	"minicloud"
 
 typedef void	xml_section_fn(struct mc_buf *, const struct hv_spec *);
@@ -169,14 +170,85 @@ xml_platform(struct mc_buf *b, const struct hv_spec *spec)
 	x_line(b, 1, "<on_crash>destroy</on_crash>");
 }
 
+/* A network disk's credentials and servers. */
+static void
+xml_net_source(struct mc_buf *b, int depth, const struct hv_disk *d)
+{
+	char	port[32];
+	size_t	i;
+
+	if (d->auth_user[0] != '\0') {
+		x_indent(b, depth);
+		mc_buf_adds(b, "<auth username='");
+		x_esc(b, d->auth_user);
+		mc_buf_adds(b, "'>\n");
+		x_indent(b, depth + 1);
+		mc_buf_addf(b, "<secret type='%s' uuid='",
+		    hv_protocol_secret_type(d->protocol));
+		x_esc(b, d->auth_secret);
+		mc_buf_adds(b, "'/>\n");
+		x_line(b, depth, "</auth>");
+	}
+	x_indent(b, depth);
+	mc_buf_addf(b, "<source protocol='%s' name='",
+	    d->protocol);		/* one of our table's names */
+	x_esc(b, d->name);
+	mc_buf_adds(b, "'>\n");
+	for (i = 0; i < d->n_hosts; i++) {
+		port[0] = '\0';
+		if (d->hosts[i].port != 0)
+			(void)snprintf(port, sizeof(port), " port='%u'",
+			    d->hosts[i].port);
+		x_empty(b, depth + 1, "host", "name", d->hosts[i].name, port);
+	}
+	x_line(b, depth, "</source>");
+}
+
+/*
+ * A volume.  cache='none' (O_DIRECT): nothing of the guest's writes
+ * waits in this host's page cache, which a volume on shared storage
+ * needs and qcow2 does well with; io='native' goes with it for files.
+ * discard='unmap': the guest's TRIM frees space in the file.  The user
+ * alias ("ua-" + serial) names the device in both the live and the
+ * persistent definition, so that it can be detached from either.
+ */
+static void
+xml_disk(struct mc_buf *b, int depth, const struct hv_disk *d)
+{
+	bool file = d->type == HV_DISK_FILE;
+
+	x_indent(b, depth);
+	mc_buf_addf(b, "<disk type='%s' device='disk'>\n",
+	    file ? "file" : "network");
+	x_indent(b, depth + 1);
+	mc_buf_addf(b, "<driver name='qemu' type='%s' cache='none'%s "
+	    "discard='unmap'/>\n", hv_format_name(d->format),
+	    file ? " io='native'" : "");
+	if (file)
+		x_empty(b, depth + 1, "source", "file", d->path, "");
+	else
+		xml_net_source(b, depth + 1, d);
+	x_empty(b, depth + 1, "target", "dev", d->target, " bus='virtio'");
+	x_elem(b, depth + 1, "serial", "", d->serial);
+	x_indent(b, depth + 1);
+	mc_buf_adds(b, "<alias name='" HV_XML_ALIAS_PREFIX);
+	x_esc(b, d->serial);
+	mc_buf_adds(b, "'/>\n");
+	x_line(b, depth, "</disk>");
+}
+
 static void
 xml_disks(struct mc_buf *b, const struct hv_spec *spec)
 {
+	size_t i;
+
 	x_line(b, 2, "<disk type='file' device='disk'>");
 	x_line(b, 3, "<driver name='qemu' type='qcow2'/>");
 	x_empty(b, 3, "source", "file", spec->disk_path, "");
 	x_line(b, 3, "<target dev='vda' bus='virtio'/>");
 	x_line(b, 2, "</disk>");
+	for (i = 0; i < spec->n_disks; i++)
+		xml_disk(b, 2, &spec->disks[i]);
 }
 
 /* Both name the same port: libvirt makes the console an alias of it. */
@@ -236,15 +308,28 @@ xml_devices(struct mc_buf *b, const struct hv_spec *spec)
 	x_line(b, 1, "</devices>");
 }
 
+/* Hand what b holds to *ret_xml (what: for the message). */
+static int
+xml_steal(struct mc_buf *b, const char *what, char **ret_xml,
+    struct mc_err *err)
+{
+	char *xml = mc_buf_steal(b, NULL);
+
+	if (xml == NULL)
+		return mc_err_sys(err, ENOMEM, "out of memory for %s XML",
+		    what);
+	*ret_xml = xml;
+	return 0;
+}
+
 int
 hv_xml_domain(const struct hv_spec *spec, char **ret_xml, struct mc_err *err)
 {
 	static xml_section_fn *const sections[] = {
 		xml_head, xml_sysinfo, xml_os, xml_platform, xml_devices,
 	};
-	struct mc_buf	 b;
-	char		*xml;
-	size_t		 i;
+	struct mc_buf	b;
+	size_t		i;
 
 	if (hv_spec_check(spec, err) < 0)
 		return -1;
@@ -253,27 +338,32 @@ hv_xml_domain(const struct hv_spec *spec, char **ret_xml, struct mc_err *err)
 	for (i = 0; i < MC_NELEMS(sections); i++)
 		sections[i](&b, spec);
 	mc_buf_adds(&b, "</domain>\n");
-	if ((xml = mc_buf_steal(&b, NULL)) == NULL)
-		return mc_err_sys(err, ENOMEM, "out of memory for domain XML");
-	*ret_xml = xml;
-	return 0;
+	return xml_steal(&b, "domain", ret_xml, err);
+}
+
+int
+hv_xml_disk(const struct hv_disk *d, char **ret_xml, struct mc_err *err)
+{
+	struct mc_buf b;
+
+	if (hv_disk_check(d, err) < 0)
+		return -1;
+	mc_buf_init(&b, XML_LIMIT);
+	xml_disk(&b, 0, d);
+	return xml_steal(&b, "disk", ret_xml, err);
 }
 
 int
 hv_xml_metadata(const struct hv_spec *spec, char **ret_xml,
     struct mc_err *err)
 {
-	struct mc_buf	 b;
-	char		*xml;
+	struct mc_buf b;
 
 	if (hv_spec_check(spec, err) < 0)
 		return -1;
 	mc_buf_init(&b, XML_LIMIT);
 	xml_meta_elem(&b, 0, spec);
-	if ((xml = mc_buf_steal(&b, NULL)) == NULL)
-		return mc_err_sys(err, ENOMEM, "out of memory for metadata XML");
-	*ret_xml = xml;
-	return 0;
+	return xml_steal(&b, "metadata", ret_xml, err);
 }
 
 int

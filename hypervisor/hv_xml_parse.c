@@ -1,12 +1,11 @@
 /*
- * hv_xml_parse: find minicloud's element in a domain XML by its namespace
- * URI and read our ids out of it.  A small XML reader: elements, end-tag
- * matching, namespace scopes, entities, comments, CDATA, PIs; it does not
- * validate the rest of the document or expand DTD entities.
+ * hv_xml_parse: what we read back from a domain's XML, on the reader of
+ * hv_xml_read.c: minicloud's ids from our element in <metadata> (found
+ * by its namespace URI), and the extra disks in <devices>.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,38 +13,7 @@
 #include "mc_err.h"
 #include "mc_id.h"
 #include "hv_xml.h"
-
-#define XP_DEPTH	64	/* libvirt's domain XML nests about 6 deep */
-#define XP_NS		64	/* namespace declarations in scope */
-#define XP_URI_MAX	256	/* a longer URI is not ours anyway */
-#define XP_WS		" \t\r\n"
-
-struct xp_el {
-	const char	*qname;		/* into the input */
-	size_t		 len;
-	size_t		 ns_base;	/* n_ns before its declarations */
-};
-
-struct xp_ns {
-	const char	*prefix;	/* "" for the default namespace */
-	size_t		 len;
-	bool		 ours;		/* bound to HV_XML_NS */
-};
-
-struct xp {
-	const char	*start, *p, *end;
-	struct xp_el	 el[XP_DEPTH];
-	size_t		 depth;
-	struct xp_ns	 ns[XP_NS];
-	size_t		 n_ns;
-	bool		 saw_root;
-	bool		 found;		/* our element has opened */
-	size_t		 inst;		/* depth of our element; 0 outside */
-	char		*field;		/* the meta field being read, or NULL */
-	size_t		 fieldsz, fieldlen;
-	struct hv_meta	 meta;
-	struct mc_err	*err;
-};
+#include "hv_xml_priv.h"
 
 /* Children of our element, by local name. */
 static const struct {
@@ -58,372 +26,235 @@ static const struct {
 	{ "reservation",	offsetof(struct hv_meta, reservation_id) },
 };
 
-/* Predefined entities (no DTD: libvirt never writes one). */
-static const struct {
-	const char	*name;
-	char		 c;
-} entities[] = {
-	{ "amp", '&' }, { "lt", '<' }, { "gt", '>' }, { "quot", '"' },
-	{ "apos", '\'' },
+struct meta_walk {
+	bool		found;		/* our element has opened */
+	size_t		inst;		/* its depth while open; 0 outside */
+	struct hv_meta	meta;
 };
 
-static int
-xp_bad(struct xp *x, const char *what)
-{
-	return mc_err_set(x->err, MC_EC_INTERNAL_ERROR,
-	    "bad domain XML: %s at byte %zu", what, (size_t)(x->p - x->start));
-}
-
-static size_t
-utf8_put(uint32_t cp, char *out)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xc0 | cp >> 6);
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xe0 | cp >> 12);
-		out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		out[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | cp >> 18);
-	out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-	out[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-	out[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
-/* The entity body between '&' and ';' (n bytes at s) into out[4]. */
-static size_t
-entity_decode(const char *s, size_t n, char *out)
-{
-	const char	*digits = "0123456789";
-	unsigned long	 cp;
-	char		 num[12];
-	size_t		 i;
-	int		 base = 10;
-
-	for (i = 0; i < MC_NELEMS(entities); i++)
-		if (strlen(entities[i].name) == n &&
-		    memcmp(entities[i].name, s, n) == 0) {
-			out[0] = entities[i].c;
-			return 1;
-		}
-	if (n < 2 || s[0] != '#')
-		return 0;
-	s++;
-	n--;
-	if (s[0] == 'x') {
-		digits = "0123456789abcdefABCDEF";
-		base = 16;
-		s++;
-		n--;
-	}
-	/* Digits only: strtoul alone would take "+", " " and "0x". */
-	if (n == 0 || n >= sizeof(num) || strspn(s, digits) < n)
-		return 0;
-	memcpy(num, s, n);
-	num[n] = '\0';
-	cp = strtoul(num, NULL, base);
-	if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return utf8_put((uint32_t)cp, out);
-}
-
-/*
- * Append the n bytes at s to out (outsz bytes, *len used, kept
- * NUL-terminated), expanding entities when decode is set.  Returns 0,
- * -1 for a bad entity, 1 when out is full.
- */
-static int
-xp_decode(const char *s, size_t n, bool decode, char *out, size_t outsz,
-    size_t *len)
-{
-	const char	*semi;
-	char		 u[4];
-	size_t		 k;
-
-	while (n > 0) {
-		if (!decode || *s != '&') {
-			u[0] = *s;
-			k = 1;
-			s++, n--;
-		} else {
-			semi = memchr(s, ';', n);
-			if (semi == NULL ||
-			    (k = entity_decode(s + 1, (size_t)(semi - s) - 1,
-			    u)) == 0)
-				return -1;
-			n -= (size_t)(semi + 1 - s);
-			s = semi + 1;
-		}
-		if (*len + k >= outsz)
-			return 1;
-		memcpy(out + *len, u, k);
-		*len += k;
-		out[*len] = '\0';
-	}
-	return 0;
-}
-
-/* Is the element named qname (len bytes) in our namespace? *local: after ':'. */
 static bool
-xp_ours(const struct xp *x, const char *qname, size_t len, const char **local)
+elem_is(const struct hv_xr_elem *e, const char *name)
 {
-	const char	*colon = memchr(qname, ':', len);
-	size_t		 plen = colon != NULL ? (size_t)(colon - qname) : 0;
-	size_t		 i;
-
-	*local = colon != NULL ? colon + 1 : qname;
-	for (i = x->n_ns; i > 0; i--)
-		if (x->ns[i - 1].len == plen &&
-		    memcmp(x->ns[i - 1].prefix, qname, plen) == 0)
-			return x->ns[i - 1].ours;
-	return false;
-}
-
-/* An element's start tag has been read: does it open what we look for? */
-static void
-xp_opened(struct xp *x)
-{
-	const struct xp_el	*e = &x->el[x->depth - 1];
-	const char		*local;
-	size_t			 llen, i;
-
-	if (!xp_ours(x, e->qname, e->len, &local))
-		return;
-	llen = e->len - (size_t)(local - e->qname);
-	if (!x->found && llen == 8 && memcmp(local, "instance", 8) == 0) {
-		x->found = true;
-		x->inst = x->depth;
-		return;
-	}
-	if (x->inst == 0 || x->depth != x->inst + 1)
-		return;
-	for (i = 0; i < MC_NELEMS(meta_fields); i++)
-		if (strlen(meta_fields[i].name) == llen &&
-		    memcmp(meta_fields[i].name, local, llen) == 0) {
-			x->field = (char *)&x->meta + meta_fields[i].off;
-			x->fieldsz = sizeof(x->meta.instance_id);
-			x->fieldlen = 0;
-			x->field[0] = '\0';
-		}
-}
-
-static void
-xp_closed(struct xp *x)
-{
-	if (x->depth == x->inst + 1)
-		x->field = NULL;
-	if (x->depth == x->inst)
-		x->inst = 0;
-	x->n_ns = x->el[x->depth - 1].ns_base;
-	x->depth--;
-}
-
-/* An xmlns or xmlns:p attribute: bring the binding into scope. */
-static int
-xp_declare(struct xp *x, const char *name, size_t nlen, const char *val,
-    size_t vlen)
-{
-	char	uri[XP_URI_MAX];
-	size_t	ulen = 0;
-	int	rc;
-
-	if (x->n_ns == XP_NS)
-		return xp_bad(x, "too many namespace declarations");
-	uri[0] = '\0';
-	if ((rc = xp_decode(val, vlen, true, uri, sizeof(uri), &ulen)) < 0)
-		return xp_bad(x, "bad entity in a namespace");
-	x->ns[x->n_ns].prefix = nlen > 5 ? name + 6 : name;
-	x->ns[x->n_ns].len = nlen > 5 ? nlen - 6 : 0;
-	x->ns[x->n_ns].ours = rc == 0 && strcmp(uri, HV_XML_NS) == 0;
-	x->n_ns++;
-	return 0;
-}
-
-/* One attribute at x->p (after white space). */
-static int
-xp_attr(struct xp *x)
-{
-	const char	*name = x->p, *val, *q;
-	size_t		 nlen = strcspn(name, "=" XP_WS "/>");
-
-	x->p += nlen;
-	x->p += strspn(x->p, XP_WS);
-	if (nlen == 0 || *x->p != '=')
-		return xp_bad(x, "attribute without a value");
-	x->p++;
-	x->p += strspn(x->p, XP_WS);
-	if (*x->p != '"' && *x->p != '\'')
-		return xp_bad(x, "unquoted attribute value");
-	val = x->p + 1;
-	if ((q = strchr(val, *x->p)) == NULL || memchr(val, '<', (size_t)(q - val)))
-		return xp_bad(x, "unterminated attribute value");
-	x->p = q + 1;
-	if ((nlen == 5 || (nlen > 6 && name[5] == ':')) &&
-	    memcmp(name, "xmlns", 5) == 0)
-		return xp_declare(x, name, nlen, val, (size_t)(q - val));
-	return 0;
+	return e->local_len == strlen(name) &&
+	    memcmp(e->local, name, e->local_len) == 0;
 }
 
 static int
-xp_start_tag(struct xp *x)
+meta_open(struct hv_xr *x, const struct hv_xr_elem *e, void *ctx)
 {
-	struct xp_el *e;
+	struct meta_walk	*w = ctx;
+	size_t			 i;
 
-	if (x->depth == XP_DEPTH)
-		return xp_bad(x, "elements nested too deeply");
-	if (x->depth == 0 && x->saw_root)
-		return xp_bad(x, "a second root element");
-	x->saw_root = true;
-	e = &x->el[x->depth++];
-	e->qname = ++x->p;
-	e->len = strcspn(e->qname, XP_WS "/>");
-	e->ns_base = x->n_ns;
-	if (e->len == 0)
-		return xp_bad(x, "element without a name");
-	x->p += e->len;
-	for (;;) {
-		x->p += strspn(x->p, XP_WS);
-		if (*x->p == '>' || strncmp(x->p, "/>", 2) == 0)
-			break;
-		if (*x->p == '\0')
-			return xp_bad(x, "unterminated start tag");
-		if (xp_attr(x) < 0)
-			return -1;
-	}
-	xp_opened(x);
-	if (*x->p == '/') {
-		x->p++;
-		xp_closed(x);
-	}
-	x->p++;
-	return 0;
-}
-
-static int
-xp_end_tag(struct xp *x)
-{
-	const struct xp_el	*e;
-	const char		*name = x->p + 2;
-	size_t			 len = strcspn(name, XP_WS ">");
-
-	x->p = name + len;
-	x->p += strspn(x->p, XP_WS);
-	if (*x->p != '>')
-		return xp_bad(x, "unterminated end tag");
-	x->p++;
-	if (x->depth == 0)
-		return xp_bad(x, "end tag without a start tag");
-	e = &x->el[x->depth - 1];
-	if (e->len != len || memcmp(e->qname, name, len) != 0)
-		return xp_bad(x, "end tag does not match its start tag");
-	xp_closed(x);
-	return 0;
-}
-
-/* Skip from x->p past the first close; CDATA text may be kept. */
-static int
-xp_skip(struct xp *x, size_t open_len, const char *close, bool is_text)
-{
-	const char	*body = x->p + open_len;
-	const char	*stop = strstr(body, close);
-	int		 rc;
-
-	if (stop == NULL)
-		return xp_bad(x, "unterminated comment, CDATA or declaration");
-	x->p = stop + strlen(close);
-	if (!is_text || x->field == NULL)
+	if (!e->ours)
 		return 0;
-	rc = xp_decode(body, (size_t)(stop - body), false, x->field,
-	    x->fieldsz, &x->fieldlen);
-	return rc == 0 ? 0 : xp_bad(x, "metadata value too long");
-}
-
-static int
-xp_markup(struct xp *x)
-{
-	if (strncmp(x->p, "<!--", 4) == 0)
-		return xp_skip(x, 4, "-->", false);
-	if (strncmp(x->p, "<![CDATA[", 9) == 0)
-		return xp_skip(x, 9, "]]>", true);
-	if (strncmp(x->p, "<?", 2) == 0)
-		return xp_skip(x, 2, "?>", false);
-	if (strncmp(x->p, "<!", 2) == 0) {
-		/* A DOCTYPE; an internal subset ends with "]>". */
-		if (memchr(x->p, '[', strcspn(x->p, ">")) != NULL)
-			return xp_skip(x, 2, "]>", false);
-		return xp_skip(x, 2, ">", false);
+	if (!w->found && elem_is(e, "instance")) {
+		w->found = true;
+		w->inst = e->depth;
+		return 0;
 	}
-	if (x->p[1] == '/')
-		return xp_end_tag(x);
-	return xp_start_tag(x);
-}
-
-static int
-xp_text(struct xp *x)
-{
-	size_t	n = strcspn(x->p, "<");
-	int	rc = 0;
-
-	if (x->depth == 0 && strspn(x->p, XP_WS) < n)
-		return xp_bad(x, "text outside the root element");
-	if (x->field != NULL)
-		rc = xp_decode(x->p, n, true, x->field, x->fieldsz,
-		    &x->fieldlen);
-	if (rc < 0)
-		return xp_bad(x, "bad entity");
-	if (rc > 0)
-		return xp_bad(x, "metadata value too long");
-	x->p += n;
+	if (w->inst == 0 || e->depth != w->inst + 1)
+		return 0;
+	for (i = 0; i < MC_NELEMS(meta_fields); i++)
+		if (elem_is(e, meta_fields[i].name))
+			hv_xr_text(x, (char *)&w->meta + meta_fields[i].off,
+			    sizeof(w->meta.instance_id));
 	return 0;
 }
 
-/* Trim the white space a pretty-printer may have put around a value. */
-static void
-trim(char *s)
+static int
+meta_close(struct hv_xr *x, const struct hv_xr_elem *e, void *ctx)
 {
-	size_t lead = strspn(s, XP_WS), n;
+	struct meta_walk *w = ctx;
 
-	memmove(s, s + lead, strlen(s + lead) + 1);
-	for (n = strlen(s); n > 0 && strchr(XP_WS, s[n - 1]) != NULL; n--)
-		s[n - 1] = '\0';
+	(void)x;
+	if (e->depth == w->inst)
+		w->inst = 0;
+	return 0;
 }
 
 int
 hv_xml_parse_meta(const char *domain_xml, struct hv_meta *ret,
     struct mc_err *err)
 {
-	MC_AUTOFREE struct xp *x = calloc(1, sizeof(*x));
+	static const struct hv_xr_ops	 ops = { meta_open, meta_close };
+	struct meta_walk		 w;
 
-	if (x == NULL)
-		return mc_err_set(err, MC_EC_INTERNAL_ERROR, "out of memory");
-	x->start = x->p = domain_xml;
-	x->end = domain_xml + strlen(domain_xml);
-	x->err = err;
-	while (x->p < x->end)
-		if ((*x->p == '<' ? xp_markup(x) : xp_text(x)) < 0)
-			return -1;
-	if (!x->saw_root)
-		return xp_bad(x, "no root element");
-	if (x->depth != 0)
-		return xp_bad(x, "unclosed element");
-	if (!x->found)
+	memset(&w, 0, sizeof(w));
+	if (hv_xr_run(domain_xml, &ops, &w, err) < 0)
+		return -1;
+	if (!w.found)
 		return 0;
-	trim(x->meta.instance_id);
-	trim(x->meta.account_id);
-	trim(x->meta.image_id);
-	trim(x->meta.reservation_id);
-	if (mc_id_check(MC_ID_INSTANCE, x->meta.instance_id, NULL) < 0)
+	hv_xr_trim(w.meta.instance_id);
+	hv_xr_trim(w.meta.account_id);
+	hv_xr_trim(w.meta.image_id);
+	hv_xr_trim(w.meta.reservation_id);
+	if (mc_id_check(MC_ID_INSTANCE, w.meta.instance_id, NULL) < 0)
 		return mc_err_set(err, MC_EC_INTERNAL_ERROR,
 		    "domain metadata has no well-formed instance id");
-	*ret = x->meta;
+	*ret = w.meta;
 	return 1;
+}
+
+/* Where the disk walk is: depths of the open elements it cares for. */
+struct disk_walk {
+	struct hv_disk	*out;		/* HV_DISKS_MAX of them */
+	size_t		 n;
+	size_t		 devices, disk, source, auth;	/* 0: not open */
+	bool		 keep;		/* device='disk' of a type we know */
+	struct hv_disk	 cur;
+	/* Other disks' values may be longer than hv_disk's fields. */
+	char		 target[32], serial[256], fmt[16];
+};
+
+/* An attribute into a field; a longer value fails the walk. */
+#define ATTR(x, name, field)	hv_xr_attr(x, name, field, sizeof(field))
+
+static int
+disk_start(struct hv_xr *x, struct disk_walk *w, size_t depth)
+{
+	char type[16], device[16];
+
+	memset(&w->cur, 0, sizeof(w->cur));
+	w->target[0] = w->serial[0] = w->fmt[0] = '\0';
+	w->disk = depth;
+	if (ATTR(x, "type", type) < 0 || ATTR(x, "device", device) < 0)
+		return -1;
+	w->cur.type = strcmp(type, "file") == 0 ? HV_DISK_FILE :
+	    HV_DISK_NETWORK;
+	w->keep = strcmp(device, "disk") == 0 &&
+	    (strcmp(type, "file") == 0 || strcmp(type, "network") == 0);
+	return 0;
+}
+
+static int
+disk_host(struct hv_xr *x, struct disk_walk *w)
+{
+	struct hv_disk_host	*h;
+	char			 port[16], *end;
+	unsigned long		 v;
+
+	if (w->cur.n_hosts == HV_DISK_HOSTS_MAX)
+		return hv_xr_fail(x, "too many hosts of a disk");
+	h = &w->cur.hosts[w->cur.n_hosts++];
+	if (ATTR(x, "name", h->name) < 0 || ATTR(x, "port", port) < 0)
+		return -1;
+	if (port[0] == '\0')
+		return 0;
+	v = strtoul(port, &end, 10);
+	if (strspn(port, "0123456789") != strlen(port) || *end != '\0' ||
+	    v > 65535)
+		return hv_xr_fail(x, "bad port of a disk's host");
+	h->port = (unsigned)v;
+	return 0;
+}
+
+/* A child of <disk>, or of its <source> or <auth>. */
+static int
+disk_child(struct hv_xr *x, struct disk_walk *w, const struct hv_xr_elem *e)
+{
+	struct hv_disk	*d = &w->cur;
+	bool		 in_disk = e->depth == w->disk + 1;
+
+	if (in_disk && elem_is(e, "driver"))
+		return ATTR(x, "type", w->fmt);
+	if (in_disk && elem_is(e, "target"))
+		return ATTR(x, "dev", w->target);
+	if (in_disk && elem_is(e, "serial"))
+		hv_xr_text(x, w->serial, sizeof(w->serial));
+	if (in_disk && elem_is(e, "source")) {
+		w->source = e->depth;
+		if (ATTR(x, "file", d->path) < 0 ||
+		    ATTR(x, "protocol", d->protocol) < 0)
+			return -1;
+		return ATTR(x, "name", d->name);
+	}
+	if (w->source != 0 && e->depth == w->source + 1 && elem_is(e, "host"))
+		return disk_host(x, w);
+	/* libvirt writes <auth> in <disk> or in its <source>. */
+	if ((in_disk || (w->source != 0 && e->depth == w->source + 1)) &&
+	    elem_is(e, "auth")) {
+		w->auth = e->depth;
+		return ATTR(x, "username", d->auth_user);
+	}
+	if (w->auth != 0 && e->depth == w->auth + 1 && elem_is(e, "secret"))
+		return ATTR(x, "uuid", d->auth_secret);
+	return 0;
+}
+
+static int
+disks_open(struct hv_xr *x, const struct hv_xr_elem *e, void *ctx)
+{
+	struct disk_walk *w = ctx;
+
+	if (e->prefixed)
+		return 0;
+	if (e->depth == 2 && elem_is(e, "devices"))
+		w->devices = e->depth;
+	else if (w->devices != 0 && e->depth == w->devices + 1 &&
+	    elem_is(e, "disk"))
+		return disk_start(x, w, e->depth);
+	else if (w->disk != 0 && e->depth > w->disk)
+		return disk_child(x, w, e);
+	return 0;
+}
+
+/* The <disk> has ended: keep it if it is an extra disk we can describe. */
+static int
+disk_end(struct hv_xr *x, struct disk_walk *w)
+{
+	struct hv_disk	*d = &w->cur;
+	size_t		 f;
+
+	w->disk = 0;
+	hv_xr_trim(w->serial);
+	for (f = 0; f < HV_FORMAT__MAX; f++)
+		if (strcmp(w->fmt, hv_format_name((enum hv_format)f)) == 0)
+			break;
+	if (!w->keep || f == HV_FORMAT__MAX || strlen(w->target) != 3 ||
+	    strncmp(w->target, "vd", 2) != 0 || w->target[2] < 'b' ||
+	    w->target[2] > 'z' || strlen(w->serial) > HV_SERIAL_MAX)
+		return 0;
+	if (w->n == HV_DISKS_MAX)
+		return hv_xr_fail(x, "too many extra disks");
+	d->format = (enum hv_format)f;
+	memcpy(d->target, w->target, sizeof(d->target));
+	memcpy(d->serial, w->serial, sizeof(d->serial));
+	w->out[w->n++] = *d;
+	return 0;
+}
+
+static int
+disks_close(struct hv_xr *x, const struct hv_xr_elem *e, void *ctx)
+{
+	struct disk_walk *w = ctx;
+
+	if (e->depth == w->auth)
+		w->auth = 0;
+	if (e->depth == w->source)
+		w->source = 0;
+	if (e->depth == w->devices)
+		w->devices = 0;
+	if (e->depth == w->disk)
+		return disk_end(x, w);
+	return 0;
+}
+
+int
+hv_xml_parse_disks(const char *domain_xml, struct hv_disk **ret,
+    size_t *ret_n, struct mc_err *err)
+{
+	static const struct hv_xr_ops	 ops = { disks_open, disks_close };
+	MC_AUTOFREE struct disk_walk	*w = calloc(1, sizeof(*w));
+	MC_AUTOFREE struct hv_disk	*out = NULL;
+
+	if (w == NULL || (out = calloc(HV_DISKS_MAX, sizeof(*out))) == NULL)
+		return mc_err_sys(err, ENOMEM, "out of memory");
+	w->out = out;
+	if (hv_xr_run(domain_xml, &ops, w, err) < 0)
+		return -1;
+	if (w->n == 0)
+		free(mc_steal_ptr(&out));
+	*ret = mc_steal_ptr(&out);
+	*ret_n = w->n;
+	return 0;
 }

@@ -1,7 +1,7 @@
 /*
  * Tests of ami_exec with real programs: exit status, both streams, the
  * output cap, signals, a blocked signal not passed on, the time limit,
- * and a program that does not exist.
+ * a program that does not exist, and ami_exec_ok's view of the status.
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -130,6 +130,41 @@ test_not_found(void **state)
 	ami_exec_result_clear(&r);
 }
 
+static void
+test_ok_table(void **state)
+{
+	static const struct {
+		const char	*script;	/* for sh -c */
+		int		 want_rc;
+		const char	*want;		/* stdout, or the message */
+	} cases[] = {
+		{ "echo out; echo err >&2", 0, "out\n" },
+		{ "echo out; printf 'no\\nmore' >&2; exit 2", -1,
+		    "sh -c failed (status 2): no" },
+		{ "kill -9 $$", -1, "sh -c failed (status 137): " },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < MC_NELEMS(cases); i++) {
+		const char	*argv[] = { "sh", "-c", cases[i].script, NULL };
+		struct mc_err	 err = { 0 };
+		char		*out = NULL;
+		int		 rc = ami_exec_ok(argv, 10000, CAP, &out, &err);
+
+		if (rc != cases[i].want_rc)
+			fail_msg("%s: %d %s", cases[i].script, rc, err.msg);
+		if (rc == 0) {
+			assert_string_equal(out, cases[i].want);
+			free(out);
+		} else {
+			assert_null(out);
+			assert_int_equal(err.code, MC_EC_INTERNAL_ERROR);
+			assert_string_equal(err.msg, cases[i].want);
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -138,6 +173,7 @@ main(void)
 		cmocka_unit_test(test_no_fd_leak),
 		cmocka_unit_test(test_timeout),
 		cmocka_unit_test(test_not_found),
+		cmocka_unit_test(test_ok_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,9 +1,12 @@
 /*
- * Tests of hv_domain.  First its error paths and listing on libvirt's
- * in-process test driver; then one real instance on qemu:///system: the
- * test AMI on a qcow2 overlay boots under the host's accelerator, says
- * its instance id (read from SMBIOS) on the serial console, powers off
- * on ACPI, reboots, is destroyed and undefined, with events throughout.
+ * Tests of hv_domain.  First its error paths, listing and the disk
+ * logic that needs no guest on libvirt's in-process test driver; then
+ * one real instance on qemu:///system: the test AMI on a qcow2 overlay
+ * boots under the host's accelerator, says its instance id (read from
+ * SMBIOS) on the serial console, powers off on ACPI, reboots, is
+ * destroyed and undefined, with events throughout; then it gets
+ * volumes made by st_dir: one cold-attached to the shut-off domain, one
+ * hot-attached to the running guest, both hot-unplugged.
  */
 #include <sys/stat.h>
 
@@ -22,6 +25,7 @@
 #include "hv_domain.h"
 #include "hv_events.h"
 #include "hv_xml.h"
+#include "st.h"
 
 #define ID		"i-0f0f0f0f0f0f0f0f0"
 #define OTHER_ID	"i-0d0d0d0d0d0d0d0d0"
@@ -31,6 +35,9 @@
 #define BOOT_MS		60000
 #define STOP_MS		30000
 #define EVENT_MS	10000
+#define UNPLUG_MS	BOOT_MS		/* a guest in firmware lets go once up */
+#define V1		"vol-0f0f0f0f0f0f0f0f1"
+#define V2		"vol-0f0f0f0f0f0f0f0f2"
 
 static void
 spec_fill(struct hv_spec *s, const char *id, const char *dir, bool kvm)
@@ -188,6 +195,179 @@ test_libvirt_refuses(void **state)
 	assert_true(strncmp(err.msg, "domain " OTHER_ID ": cannot define it: ",
 	    strlen("domain " OTHER_ID ": cannot define it: ")) == 0);
 	assert_non_null(strstr(err.msg, "already"));
+	assert_int_equal(hv_domain_undefine(c, ID, NULL), 0);
+	hv_conn_free(c);
+}
+
+/* A file disk of volume vol at target. */
+static void
+disk_of(struct hv_disk *d, const char *target, const char *vol,
+    enum hv_format fmt, const char *path)
+{
+	struct mc_err err = { 0 };
+
+	memset(d, 0, sizeof(*d));
+	strcpy(d->target, target);
+	assert_int_equal(hv_serial_for(vol, d->serial, &err), 0);
+	d->type = HV_DISK_FILE;
+	d->format = fmt;
+	(void)snprintf(d->path, sizeof(d->path), "%s", path);
+}
+
+static void
+expect_disks(struct hv_conn *c, const struct hv_disk *want, size_t n)
+{
+	MC_AUTOFREE struct hv_disk	*got = NULL;
+	struct mc_err			 err = { 0 };
+	size_t				 n_got = 99, i;
+
+	if (hv_domain_disks(c, ID, &got, &n_got, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(n_got, n);
+	for (i = 0; i < n; i++) {
+		assert_string_equal(got[i].target, want[i].target);
+		assert_string_equal(got[i].serial, want[i].serial);
+		assert_string_equal(got[i].path, want[i].path);
+		assert_int_equal(got[i].format, want[i].format);
+	}
+}
+
+static void
+test_disk_bad_names(void **state)
+{
+	static const char *const names[] = { "test", "", NULL };
+	struct hv_conn	*c = open_test_driver();
+	struct hv_disk	 d, *list = NULL;
+	size_t		 i, n = 99;
+
+	(void)state;
+	disk_of(&d, "vdb", V1, HV_FORMAT_QCOW2, "/v/1.qcow2");
+	for (i = 0; i < MC_NELEMS(names); i++) {
+		struct mc_err	err[3];
+
+		memset(err, 0, sizeof(err));
+		assert_int_equal(hv_domain_disk_attach(c, names[i], &d,
+		    &err[0]), -1);
+		assert_int_equal(hv_domain_disk_detach(c, names[i], "vdb",
+		    &err[1]), -1);
+		assert_int_equal(hv_domain_disks(c, names[i], &list, &n,
+		    &err[2]), -1);
+		for (size_t k = 0; k < MC_NELEMS(err); k++)
+			assert_int_equal(err[k].code,
+			    MC_EC_INVALID_INSTANCE_ID_MALFORMED);
+	}
+	assert_null(list);
+	assert_int_equal(n, 99);
+	hv_conn_free(c);
+}
+
+/* Attach, detach and list without a guest: what needs no libvirt call. */
+static void
+test_disk_logic(void **state)
+{
+	struct hv_conn		*c = open_test_driver();
+	MC_AUTOFREE struct hv_spec *spec = calloc(1, sizeof(*spec));
+	struct hv_disk		 other, *list = NULL;
+	struct mc_err		 err = { 0 };
+	size_t			 n;
+
+	(void)state;
+	assert_non_null(spec);
+	spec_fill(spec, ID, "/nonexistent", false);
+	disk_of(&spec->disks[0], "vdb", V1, HV_FORMAT_QCOW2, "/v/1.qcow2");
+	disk_of(&spec->disks[1], "vdc", V2, HV_FORMAT_RAW, "/v/2.raw");
+	spec->n_disks = 2;
+	assert_int_equal(hv_domain_disk_attach(c, ID, &spec->disks[0], &err),
+	    -1);
+	assert_string_equal(err.msg, "domain " ID " does not exist");
+	assert_int_equal(hv_domain_disk_detach(c, ID, "vdb", NULL), -1);
+	assert_int_equal(hv_domain_disks(c, ID, &list, &n, NULL), -1);
+	assert_null(list);
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(hv_domain_define(c, spec, &err), 0);
+	expect_disks(c, spec->disks, 2);
+	/* There already: nothing to do. */
+	assert_int_equal(hv_domain_disk_attach(c, ID, &spec->disks[1], &err),
+	    0);
+	/* Taken: another serial at vdb, V1's serial at vdd. */
+	other = spec->disks[1];
+	strcpy(other.target, "vdb");
+	assert_int_equal(hv_domain_disk_attach(c, ID, &other, &err), -1);
+	assert_string_equal(err.msg, "domain " ID ": cannot attach disk vdb "
+	    "(vol0f0f0f0f0f0f0f0f2): its target is taken by disk vdb "
+	    "(vol0f0f0f0f0f0f0f0f1)");
+	other = spec->disks[0];
+	strcpy(other.target, "vdd");
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(hv_domain_disk_attach(c, ID, &other, &err), -1);
+	assert_non_null(strstr(err.msg, "its serial is taken by disk vdb"));
+	/* The same target and serial on another file is another disk. */
+	other = spec->disks[0];
+	strcpy(other.path, "/v/elsewhere.qcow2");
+	assert_int_equal(hv_domain_disk_attach(c, ID, &other, NULL), -1);
+	strcpy(other.target, "vda");
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(hv_domain_disk_attach(c, ID, &other, &err), -1);
+	assert_int_equal(err.code, MC_EC_INVALID_PARAMETER_VALUE);
+	/* Not there: nothing to do; bad names of disks. */
+	assert_int_equal(hv_domain_disk_detach(c, ID, "vdx", &err), 0);
+	assert_int_equal(hv_domain_disk_detach(c, ID, "vda", &err), 0);
+	assert_int_equal(hv_domain_disk_detach(c, ID, "vol00000000000000009",
+	    &err), 0);
+	assert_int_equal(hv_domain_disk_detach(c, ID, "", &err), -1);
+	assert_int_equal(hv_domain_disk_detach(c, ID, NULL, NULL), -1);
+	assert_int_equal(hv_domain_disk_detach(c, ID, "vol0f0f0f0f0f0f0f0f10",
+	    NULL), -1);
+	/* The test driver cannot detach: libvirt's refusal, named. */
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(hv_domain_disk_detach(c, ID, "vdb", &err), -1);
+	assert_true(strncmp(err.msg, "domain " ID ": cannot detach disk vdb: ",
+	    strlen("domain " ID ": cannot detach disk vdb: ")) == 0);
+	/* Running: the live XML, which has both too. */
+	assert_int_equal(hv_domain_start(c, ID, NULL), 0);
+	expect_disks(c, spec->disks, 2);
+	assert_int_equal(hv_domain_disk_attach(c, ID, &spec->disks[0], NULL),
+	    0);
+	assert_int_equal(hv_domain_destroy(c, ID, NULL), 0);
+	assert_int_equal(hv_domain_undefine(c, ID, NULL), 0);
+	hv_conn_free(c);
+}
+
+/* A Ceph RBD volume passes libvirt's schema and reads back whole. */
+static void
+test_disk_rbd_defines(void **state)
+{
+	struct hv_conn		*c = open_test_driver();
+	MC_AUTOFREE struct hv_spec *spec = calloc(1, sizeof(*spec));
+	MC_AUTOFREE struct hv_disk *got = NULL;
+	struct hv_disk		*d;
+	struct mc_err		 err = { 0 };
+	size_t			 n = 0;
+
+	(void)state;
+	assert_non_null(spec);
+	spec_fill(spec, ID, "/nonexistent", false);
+	d = &spec->disks[spec->n_disks++];
+	disk_of(d, "vdb", V1, HV_FORMAT_RAW, "");
+	d->type = HV_DISK_NETWORK;
+	strcpy(d->protocol, "rbd");
+	strcpy(d->name, "volumes/" V1);
+	strcpy(d->hosts[0].name, "10.0.0.1");
+	d->hosts[0].port = 6789;
+	strcpy(d->hosts[1].name, "mon2.example");
+	d->n_hosts = 2;
+	strcpy(d->auth_user, "minicloud");
+	strcpy(d->auth_secret, "0123abcd-0000-4000-8000-00000000beef");
+	if (hv_domain_define(c, spec, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(hv_domain_disks(c, ID, &got, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(got[0].type, HV_DISK_NETWORK);
+	assert_string_equal(got[0].name, d->name);
+	assert_int_equal(got[0].n_hosts, 2);
+	assert_int_equal(got[0].hosts[0].port, 6789);
+	assert_string_equal(got[0].hosts[1].name, "mon2.example");
+	assert_string_equal(got[0].auth_secret, d->auth_secret);
 	assert_int_equal(hv_domain_undefine(c, ID, NULL), 0);
 	hv_conn_free(c);
 }
@@ -502,6 +682,156 @@ test_real_instance(void **state)
 	printf("    whole cycle: %.1f s\n", (double)(now_ms() - t0) / 1000);
 }
 
+/* ---- volumes on the real instance ---- */
+
+/* The hv_disk of volume vol in pool p, at target: what the agent does. */
+static void
+disk_from_pool(struct st_pool *p, const char *vol, const char *target,
+    struct hv_disk *ret)
+{
+	struct st_disk	sd;
+	struct mc_err	err = { 0 };
+
+	assert_int_equal(st_vol_disk(p, vol, &sd, &err), 0);
+	assert_int_equal(sd.type, ST_DISK_FILE);
+	disk_of(ret, target, vol, sd.format == AMI_FORMAT_RAW ?
+	    HV_FORMAT_RAW : HV_FORMAT_QCOW2, sd.path);
+}
+
+static struct st_pool *
+make_pool(struct real *r, char *dir, size_t dirsz)
+{
+	struct st_pool_conf	 conf = { .backend = "dir", .dir = dir };
+	struct st_pool		*p = NULL;
+	struct st_vol		 v1 = { V1, 1, AMI_FORMAT_QCOW2, NULL, 0 };
+	struct st_vol		 v2 = { V2, 2, AMI_FORMAT_RAW, NULL, 0 };
+	struct mc_err		 err = { 0 };
+
+	(void)snprintf(dir, dirsz, "%s/volumes", r->dir);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	assert_int_equal(st_pool_open(&conf, &p, &err), 0);
+	if (st_vol_ensure(p, &v1, &err) < 0 || st_vol_ensure(p, &v2, &err) < 0)
+		fail_msg("%s", err.msg);
+	return p;
+}
+
+/*
+ * Detach which, calling again while the guest has not let go; returns
+ * how long it took.  The first answer is usually "pending".
+ */
+static long
+unplug(struct real *r, const char *which)
+{
+	struct timespec	pause = { 0, 100 * 1000 * 1000 };
+	struct mc_err	err = { 0 };
+	long		t0 = now_ms();
+	int		rc, first = -2;
+
+	while (now_ms() - t0 < UNPLUG_MS) {
+		if ((rc = hv_domain_disk_detach(r->c, ID, which, &err)) < 0)
+			fail_msg("%s", err.msg);
+		if (first == -2)
+			first = rc;
+		if (rc == 0) {
+			printf("    detach %s: %s at first, gone after %ld ms\n",
+			    which, first == HV_DETACH_PENDING ? "pending" :
+			    "gone", now_ms() - t0);
+			return now_ms() - t0;
+		}
+		(void)nanosleep(&pause, NULL);
+	}
+	fail_msg("the guest kept %s for %d s", which, UNPLUG_MS / 1000);
+	return -1;
+}
+
+/*
+ * Attach d again soon after it was unplugged.  libvirt drops the disk
+ * from the live XML before QEMU has closed its file, so the first try
+ * may meet QEMU's own lock on it ("Failed to get \"write\" lock"); the
+ * agent's next round tries again, and so does this.
+ */
+static void
+reattach(struct real *r, const struct hv_disk *d)
+{
+	struct timespec	pause = { 0, 100 * 1000 * 1000 };
+	struct mc_err	err;
+	int		tries;
+
+	for (tries = 1; tries <= 20; tries++) {
+		memset(&err, 0, sizeof(err));
+		if (hv_domain_disk_attach(r->c, ID, d, &err) == 0) {
+			printf("    attach %s again: %d tries\n", d->target,
+			    tries);
+			return;
+		}
+		if (strstr(err.msg, "lock") == NULL)
+			break;
+		(void)nanosleep(&pause, NULL);
+	}
+	fail_msg("%s", err.msg);
+}
+
+static void
+test_real_disks(void **state)
+{
+	struct real	*r = *state;
+	struct st_pool	*p;
+	struct hv_disk	 d[2];
+	struct mc_err	 err = { 0 };
+	char		 dir[128];
+	int		 ups = count_up_lines(r->spec.console_path);
+	struct passwd	*pw = getpwnam("libvirt-qemu");
+
+	assert_non_null(pw);
+	p = make_pool(r, dir, sizeof(dir));
+	disk_from_pool(p, V1, "vdb", &d[0]);
+	disk_from_pool(p, V2, "vdc", &d[1]);
+	r->spec.n_disks = 0;
+	assert_int_equal(hv_domain_define(r->c, &r->spec, &err), 0);
+	expect_disks(r->c, d, 0);
+	/* Cold: into the definition of the shut-off domain. */
+	assert_int_equal(hv_domain_disk_attach(r->c, ID, &d[0], &err), 0);
+	assert_int_equal(hv_domain_disk_attach(r->c, ID, &d[0], &err), 0);
+	expect_disks(r->c, d, 1);
+	assert_int_equal(hv_domain_start(r->c, ID, &err), 0);
+	wait_up(r, ups + 1, "boot with a volume");
+	expect_disks(r->c, d, 1);
+	/* Hot: into the running guest (and its definition). */
+	if (hv_domain_disk_attach(r->c, ID, &d[1], &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(hv_domain_disk_attach(r->c, ID, &d[1], &err), 0);
+	expect_disks(r->c, d, 2);
+	assert_int_equal(owner(d[1].path), pw->pw_uid);
+	/* Unplug the hot one by serial, the cold one by target. */
+	(void)unplug(r, d[1].serial);
+	expect_disks(r->c, d, 1);
+	assert_int_equal(hv_domain_disk_detach(r->c, ID, d[1].serial, &err),
+	    0);
+	(void)unplug(r, "vdb");
+	expect_disks(r->c, d, 0);
+	/*
+	 * While the guest is in its firmware (here: just started) nothing
+	 * handles the ACPI request and it is lost; one made once the
+	 * kernel is up works: unplug() keeps asking.
+	 */
+	reattach(r, &d[0]);
+	assert_int_equal(hv_domain_destroy(r->c, ID, &err), 0);
+	expect_disks(r->c, d, 1);
+	assert_int_equal(hv_domain_start(r->c, ID, &err), 0);
+	(void)unplug(r, "vdb");
+	expect_disks(r->c, d, 0);
+	expect_state(r, HV_STATE_RUNNING);
+	/* Gone from the definition too; the files are root's again. */
+	assert_int_equal(hv_domain_destroy(r->c, ID, &err), 0);
+	expect_disks(r->c, d, 0);
+	assert_int_equal(owner(d[0].path), getuid());
+	assert_int_equal(owner(d[1].path), getuid());
+	assert_int_equal(hv_domain_undefine(r->c, ID, &err), 0);
+	assert_int_equal(st_vol_remove(p, V1, &err), 0);
+	assert_int_equal(st_vol_remove(p, V2, &err), 0);
+	st_pool_free(p);
+}
+
 int
 main(void)
 {
@@ -511,9 +841,13 @@ main(void)
 		cmocka_unit_test(test_define_list),
 		cmocka_unit_test(test_libvirt_refuses),
 		cmocka_unit_test(test_state_names),
+		cmocka_unit_test(test_disk_bad_names),
+		cmocka_unit_test(test_disk_logic),
+		cmocka_unit_test(test_disk_rbd_defines),
 	};
 	const struct CMUnitTest real[] = {
 		cmocka_unit_test(test_real_instance),
+		cmocka_unit_test(test_real_disks),
 	};
 	int failed;
 
