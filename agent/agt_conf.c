@@ -95,6 +95,10 @@ static const struct mc_conf_setting settings[] = {
 	    "wait at the controller", OFF(poll_wait_s), 1, 60, NULL },
 	{ "log-level", MC_CONF_STR, "info", "debug, info, warn or error",
 	    OFF(log_level), 0, 0, mc_log_level_check },
+	{ "volume-dir", MC_CONF_STR, "", "directory of the zone's volumes "
+	    "(default: STATE_DIR/volumes; for volumes that move between the "
+	    "hosts of a zone, a directory they all mount at this path)",
+	    OFF(volume_dir), 0, 0, NULL },
 	{ "net-prefix", MC_CONF_STR, "mc", "first letters of the name of "
 	    "every link, namespace and nftables table the agent makes (2-4 "
 	    "of a-z 0-9); it touches nothing else", OFF(net_prefix), 0, 0,

@@ -33,6 +33,7 @@ struct agt_conf {
 	long long	 mtu;			/* of instance networks */
 	struct mc_strv	 dns_servers;		/* upstream of the VPC resolvers */
 	char		*dnsmasq;		/* the program */
+	char		*volume_dir;		/* "" : STATE_DIR/volumes */
 	/* Derived by agt_conf_load. */
 	char		 name[MC_PROTO_NAME_MAX + 1];
 	char		 token[MC_FS_TOKEN_MAX + 2];

@@ -27,6 +27,10 @@ struct agt_inst {
 	char				error[MC_PROTO_WHY_MAX + 1];
 	off_t				console_sent;	/* bytes uploaded */
 	bool				explained;	/* since it started */
+	/* The volumes its domain has, as last found; checked once at least. */
+	struct mc_proto_attach		vols[MC_PROTO_INST_VOLS];
+	size_t				n_vols;
+	bool				vols_known;
 	bool				seen;		/* in this round */
 };
 

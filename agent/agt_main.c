@@ -37,6 +37,7 @@
 #include "agt_net.h"
 #include "agt_poll.h"
 #include "agt_reconcile.h"
+#include "st.h"
 
 #define PROG		"minicloud-agent"
 #define VERSION		"0.3"
@@ -72,6 +73,31 @@ make_dirs(struct agent *g, struct mc_err *err)
 	    mc_fs_mkdirs(path, 0711, err) < 0)
 		return -1;
 	return 0;
+}
+
+/*
+ * The volume pool: STATE_DIR/volumes, made here; a volume-dir given
+ * must exist already (a missing NFS mount must not become a local
+ * directory).
+ */
+static int
+open_pool(struct agent *g, struct mc_err *err)
+{
+	struct st_pool_conf	c;
+	char			dir[PATH_MAX];
+
+	memset(&c, 0, sizeof(c));
+	c.backend = "dir";
+	if (g->conf.volume_dir[0] != '\0') {
+		c.dir = g->conf.volume_dir;
+	} else {
+		(void)snprintf(dir, sizeof(dir), "%s/volumes",
+		    g->conf.state_dir);
+		if (mc_fs_mkdirs(dir, 0711, err) < 0)
+			return -1;
+		c.dir = dir;
+	}
+	return st_pool_open(&c, &g->a.pool, err);
 }
 
 /* What this host offers, as the controller needs it. */
@@ -190,7 +216,7 @@ agent_start(struct agent *g, struct mc_err *err)
 		return mc_err_sys(err, errno, "cannot make the wake-up fds");
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 		return mc_err_set(err, MC_EC_INTERNAL_ERROR, "libcurl failed");
-	if (make_dirs(g, err) < 0 || open_hv(g, err) < 0 ||
+	if (make_dirs(g, err) < 0 || open_pool(g, err) < 0 || open_hv(g, err) < 0 ||
 	    agt_client_new(g->conf.controller, g->conf.token, &g->a.client,
 	    err) < 0 || agt_images_new(g->a.cache_dir,
 	    agt_client_auth(g->a.client), g->wake[1], &g->a.images, err) < 0 ||
@@ -209,6 +235,7 @@ agent_stop(struct agent *g)
 	agt_images_free(g->a.images);
 	agt_reconcile_clear(&g->a);
 	agt_net_free(g->a.net);
+	st_pool_free(g->a.pool);
 	agt_imds_free(g->a.imds);
 	agt_md_free(g->a.md);
 	agt_client_free(g->a.client);

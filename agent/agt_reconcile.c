@@ -19,6 +19,7 @@
 #include "agt_inst.h"
 #include "agt_net.h"
 #include "agt_reconcile.h"
+#include "agt_vol.h"
 
 #define FAILURES_MAX	3		/* steps failed in a row: give up */
 #define CONSOLE_MAX	(64 * 1024)
@@ -103,6 +104,8 @@ launch(struct agt *a, const struct mc_proto_inst *w, struct agt_inst *in)
 	if (agt_inst_spec(a->conf->state_dir, a->cache_dir, w, a->kvm, &spec,
 	    &err) < 0)
 		return failed(in, "define the domain", &err);
+	if (agt_vol_spec(a, w, &spec, &err) < 0)
+		return failed(in, "attach the volumes", &err);
 	if (w->nic.eni[0] != '\0') {
 		agt_net_tap_name(a->net, w->id, spec.nic_tap);
 		(void)snprintf(spec.nic_mac, sizeof(spec.nic_mac), "%s",
@@ -253,6 +256,10 @@ one_instance(struct agt *a, const struct mc_proto_inst *w,
 		now = remove_instance(a, w->id, st, in);
 		break;
 	}
+	/* Volumes follow a domain that exists, running or not. */
+	if (now != MC_PROTO_ACTUAL_NONE && w->want != MC_PROTO_WANT_TERMINATED &&
+	    agt_vol_sync(a, w, in))
+		a->report_due = true;
 	if (now != in->actual) {
 		mc_log(MC_LOG_DEBUG, "instance actual state", "instance=%s "
 		    "from=%s to=%s", w->id, mc_proto_actual_name(in->actual),
@@ -327,6 +334,8 @@ report(struct agt *a, int64_t now_ms)
 		r.v[i].reboot_seq = a->insts[i].reboot_done;
 		(void)snprintf(r.v[i].error, sizeof(r.v[i].error), "%s",
 		    a->insts[i].error);
+		memcpy(r.v[i].vols, a->insts[i].vols, sizeof(r.v[i].vols));
+		r.v[i].n_vols = a->insts[i].n_vols;
 	}
 	r.n = a->n_insts;
 	rc = agt_client_report(a->client, a->conf->name, &r, &err);
@@ -436,6 +445,7 @@ agt_reconcile(struct agt *a, int64_t now_ms)
 	if (a->have_desired) {
 		forget_unseen(a);
 		agt_net_sync(a->net, &a->desired, runs, a, now_ms);
+		agt_vol_clean(a, now_ms);
 	}
 	if (a->report_due || now_ms - a->last_report_ms >=
 	    a->conf->report_interval_s * 1000)

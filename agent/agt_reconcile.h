@@ -25,6 +25,7 @@ struct agt_inst;
 struct agt_md;
 struct agt_net;
 struct hv_conn;
+struct st_pool;
 
 /* The agent's state, owned by its main loop. */
 struct agt {
@@ -35,6 +36,8 @@ struct agt {
 	struct agt_images	*images;
 	struct agt_client	*client;
 	struct agt_net		*net;		/* the instances' networks */
+	struct st_pool		*pool;		/* the zone's volumes */
+	int64_t			 pool_checked_ms;	/* last clean-up */
 	struct agt_md		*md;		/* what the IMDS serves */
 	struct agt_imds		*imds;
 	struct agt_inst		*insts;		/* owned */
