@@ -29,6 +29,7 @@ struct agt_inst {
 	bool				explained;	/* since it started */
 	/* The volumes its domain has, as last found; checked once at least. */
 	struct mc_proto_attach		vols[MC_PROTO_INST_VOLS];
+	uint64_t			vol_gib[MC_PROTO_INST_VOLS];	/* grown to */
 	size_t				n_vols;
 	bool				vols_known;
 	bool				seen;		/* in this round */

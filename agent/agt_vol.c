@@ -4,8 +4,8 @@
  * definition of a stopped domain) are compared with the attachments the
  * controller wants: missing ones get their storage made in the pool and
  * are attached (hot or cold), unwanted ones are detached (asked again
- * each round until the guest lets go), and what the domain has is what
- * the agent reports.  libvirt is the record: an agent killed in the
+ * each round until the guest lets go), attached ones grow to their
+ * wanted size, and what the domain has is what the agent reports.  libvirt is the record: an agent killed in the
  * middle finds, after its restart, each volume either in the domain or
  * not, and carries on from there.
  */
@@ -23,6 +23,7 @@
 #include "agt_vol.h"
 
 #define POOL_CHECK_MS	30000	/* how often unlisted storage is removed */
+#define GIB		(1024ULL * 1024 * 1024)
 
 /* The volume id behind a serial "vol0123...": "vol-0123...". */
 static bool
@@ -198,10 +199,12 @@ record(const struct mc_proto_inst *w, struct agt_inst *in,
 {
 	const struct mc_proto_attach	*want;
 	struct mc_proto_attach		 now[MC_PROTO_INST_VOLS];
-	size_t				 k, m = 0;
+	uint64_t			 gib[MC_PROTO_INST_VOLS];
+	size_t				 k, m = 0, j;
 	bool				 changed;
 
 	memset(now, 0, sizeof(now));
+	memset(gib, 0, sizeof(gib));
 	for (k = 0; k < n && m < MC_PROTO_INST_VOLS; k++) {
 		if (!vol_of_serial(have[k].serial, now[m].vol,
 		    sizeof(now[m].vol)))
@@ -212,14 +215,77 @@ record(const struct mc_proto_inst *w, struct agt_inst *in,
 		if (want == NULL)	/* one we detach: its letter */
 			(void)snprintf(now[m].device, sizeof(now[m].device),
 			    "/dev/sd%s", have[k].target + 2);
+		for (j = 0; j < in->n_vols; j++)	/* what it was grown to */
+			if (strcmp(in->vols[j].vol, now[m].vol) == 0)
+				gib[m] = in->vol_gib[j];
 		m++;
 	}
+	memcpy(in->vol_gib, gib, sizeof(gib));
 	changed = !in->vols_known || m != in->n_vols ||
 	    memcmp(now, in->vols, sizeof(now)) != 0;
 	memcpy(in->vols, now, sizeof(now));
 	in->n_vols = m;
 	in->vols_known = true;
 	return changed;
+}
+
+/*
+ * Grow attached volume k of in to v's size where it is smaller: through
+ * QEMU while the domain runs (the guest sees it at once), else the
+ * image itself.  0, or -1 with err set (tried again next round).
+ */
+static int
+grow_one(struct agt *a, const struct mc_proto_inst *w, struct agt_inst *in,
+    size_t k, const struct mc_proto_vol *v, struct mc_err *err)
+{
+	struct st_vol	sv;
+	char		serial[HV_SERIAL_MAX + 1];
+	uint64_t	bytes;
+	int		rc;
+
+	if (st_vol_size(a->pool, v->id, &bytes, err) < 0)
+		return -1;
+	if (bytes < v->size_gib * GIB) {
+		if (hv_serial_for(v->id, serial, err) < 0)
+			return -1;
+		rc = hv_domain_disk_resize(a->hv, w->id, serial,
+		    v->size_gib * GIB, err);
+		if (rc == HV_RESIZE_OFFLINE) {
+			memset(&sv, 0, sizeof(sv));
+			sv.id = v->id;
+			sv.size_gib = v->size_gib;
+			sv.format = strcmp(v->format, "raw") == 0 ?
+			    AMI_FORMAT_RAW : AMI_FORMAT_QCOW2;
+			rc = st_vol_ensure(a->pool, &sv, err);
+		}
+		if (rc < 0)
+			return -1;
+		mc_log(MC_LOG_INFO, "volume grown", "instance=%s volume=%s "
+		    "gib=%llu", w->id, v->id, (unsigned long long)v->size_gib);
+	}
+	in->vol_gib[k] = v->size_gib;
+	return 0;
+}
+
+/* ModifyVolume: attached volumes grown to their wanted size. */
+static void
+grow(struct agt *a, const struct mc_proto_inst *w, struct agt_inst *in)
+{
+	const struct mc_proto_vol	*v;
+	struct mc_err			 err = { 0 };
+	size_t				 k;
+
+	for (k = 0; k < in->n_vols; k++) {
+		if (wanted(w, in->vols[k].vol) == NULL ||
+		    (v = mc_proto_desired_volume(&a->desired,
+		    in->vols[k].vol)) == NULL || in->vol_gib[k] >= v->size_gib)
+			continue;
+		err.code = MC_EC_NONE;
+		if (grow_one(a, w, in, k, v, &err) < 0)
+			mc_log(MC_LOG_WARN, "cannot grow a volume, retrying",
+			    "instance=%s volume=%s detail=%s", w->id, v->id,
+			    err.msg);
+	}
 }
 
 bool
@@ -229,6 +295,7 @@ agt_vol_sync(struct agt *a, const struct mc_proto_inst *w,
 	MC_AUTOFREE struct hv_disk	*have = NULL;
 	struct mc_err			 err = { 0 };
 	size_t				 n = 0;
+	bool				 changed;
 
 	/* Nothing wanted, nothing known there: no libvirt call. */
 	if (w->n_vols == 0 && in->vols_known && in->n_vols == 0)
@@ -241,7 +308,9 @@ agt_vol_sync(struct agt *a, const struct mc_proto_inst *w,
 	n = 0;
 	if (hv_domain_disks(a->hv, w->id, &have, &n, &err) < 0)
 		return false;
-	return record(w, in, have, n);
+	changed = record(w, in, have, n);
+	grow(a, w, in);
+	return changed;
 }
 
 /* Whether the pool's volume id is one the desired state lists. */

@@ -18,6 +18,7 @@
 #define HV_DOMAIN_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 
 #include "hv_spec.h"
@@ -127,6 +128,17 @@ int	hv_domain_disk_attach(struct hv_conn *c, const char *name,
  */
 int	hv_domain_disk_detach(struct hv_conn *c, const char *name,
 	    const char *which, struct mc_err *err);
+
+#define HV_RESIZE_OFFLINE	1	/* hv_domain_disk_resize: not running */
+
+/*
+ * Grow the extra disk which (target or serial) of running domain name
+ * to bytes, through QEMU (which holds the image; the guest sees the new
+ * size at once).  Returns 0, HV_RESIZE_OFFLINE when the domain does not
+ * run (grow the image itself then), or -1 with err set.
+ */
+int	hv_domain_disk_resize(struct hv_conn *c, const char *name,
+	    const char *which, uint64_t bytes, struct mc_err *err);
 
 /*
  * The extra disks domain name has now: those of the running guest

@@ -216,3 +216,33 @@ hv_domain_disks(struct hv_conn *c, const char *name, struct hv_disk **ret,
 	return disks_read(d, name, active == 1 ? 0 : VIR_DOMAIN_XML_INACTIVE,
 	    ret, ret_n, err);
 }
+
+int
+hv_domain_disk_resize(struct hv_conn *c, const char *name, const char *which,
+    uint64_t bytes, struct mc_err *err)
+{
+	MC_AUTODOMAIN virDomainPtr	 d = NULL;
+	MC_CLEANUP(views_clear) struct views v = { 0 };
+	const struct hv_disk		*fl;
+	char				 what[64];
+
+	if (which == NULL || which[0] == '\0' ||
+	    strlen(which) > HV_SERIAL_MAX)
+		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE,
+		    "a disk to grow is named by its target or serial");
+	if (hv_dom_get(c, name, &d, err) < 0 ||
+	    views_read(d, name, &v, err) < 0)
+		return -1;
+	if (!v.live)
+		return HV_RESIZE_OFFLINE;
+	if ((fl = disk_find(v.run, v.n_run, which)) == NULL)
+		return mc_err_set(err, MC_EC_INTERNAL_ERROR, "domain %s has no "
+		    "disk %s", name, which);
+	/* By target: QEMU grows the image and tells the guest. */
+	if (virDomainBlockResize(d, fl->target, (unsigned long long)bytes,
+	    VIR_DOMAIN_BLOCK_RESIZE_BYTES) < 0) {
+		(void)snprintf(what, sizeof(what), "grow disk %s", which);
+		return hv_dom_err(err, name, what);
+	}
+	return 0;
+}

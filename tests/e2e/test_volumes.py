@@ -108,6 +108,16 @@ def test_write_move_read(cloud):
         ec2.start_instances(InstanceIds=[r["InstanceId"]])
         out = wait_text(ec2, r["InstanceId"], "VOL-READ", timeout=300)
         assert "VOL-READ data-from-%s" % w["InstanceId"] in out, out[-2000:]
+
+        # ModifyVolume grows it under the running guest.
+        ec2.modify_volume(VolumeId=vid, Size=2)
+
+        def capacity():
+            info = subprocess.run(VIRSH + ["domblkinfo", r["InstanceId"], "vdg"],
+                                  capture_output=True, text=True).stdout
+            return "2147483648" in info
+        wait_for(capacity, 30, "the attached volume to grow to 2 GiB")
+        assert volume(ec2, vid)["Size"] == 2
     finally:
         terminate(ec2, ids)
         for vid in vols:
