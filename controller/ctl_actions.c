@@ -101,6 +101,17 @@ static const struct ctl_pspec p_run[] = {
 	{ "NetworkInterface.N.SecurityGroupId.N", CTL_P_STR },
 	{ "SecurityGroupId.N", CTL_P_STR },
 	{ "SecurityGroup.N", CTL_P_STR },
+	{ "BlockDeviceMapping.N.DeviceName", CTL_P_STR },
+	{ "BlockDeviceMapping.N.NoDevice", CTL_P_STR },
+	{ "BlockDeviceMapping.N.VirtualName", CTL_P_STR },
+	{ "BlockDeviceMapping.N.Ebs.DeleteOnTermination", CTL_P_BOOL },
+	{ "BlockDeviceMapping.N.Ebs.Encrypted", CTL_P_BOOL },
+	{ "BlockDeviceMapping.N.Ebs.Iops", CTL_P_INT },
+	{ "BlockDeviceMapping.N.Ebs.KmsKeyId", CTL_P_STR },
+	{ "BlockDeviceMapping.N.Ebs.SnapshotId", CTL_P_STR },
+	{ "BlockDeviceMapping.N.Ebs.Throughput", CTL_P_INT },
+	{ "BlockDeviceMapping.N.Ebs.VolumeSize", CTL_P_INT },
+	{ "BlockDeviceMapping.N.Ebs.VolumeType", CTL_P_STR },
 	MDOPTS_PARAMS("MetadataOptions."),
 	TAGSPEC_PARAMS,
 };
@@ -233,6 +244,9 @@ static const struct ctl_pspec p_modify_instance[] = {
 	{ "DisableApiTermination.Value", CTL_P_STR },
 	{ "InstanceInitiatedShutdownBehavior.Value", CTL_P_STR },
 	{ "GroupId.N", CTL_P_STR },
+	{ "BlockDeviceMapping.N.DeviceName", CTL_P_STR },
+	{ "BlockDeviceMapping.N.Ebs.DeleteOnTermination", CTL_P_BOOL },
+	{ "BlockDeviceMapping.N.Ebs.VolumeId", CTL_P_STR },
 };
 
 static const struct ctl_pspec p_describe_instance_attr[] = {

@@ -132,6 +132,12 @@ which_change(const struct ctl_query *q, struct change *ret,
 		ret->value = "";
 		found++;
 	}
+	/* DeleteOnTermination of attachments: BlockDeviceMapping.N. */
+	if (ctl_params_indices(q, "BlockDeviceMapping", idx, 1) > 0) {
+		ret->attr = "blockDeviceMapping";
+		ret->value = "";
+		found++;
+	}
 	/* The legacy spelling: Attribute=name&Value=v. */
 	if ((v = ctl_query_get(q, "Attribute")) != NULL) {
 		ret->attr = v;
@@ -257,6 +263,42 @@ set_groups(const struct ctl_req *req, sqlite3 *db, const struct ctl_inst *in,
 	    err);
 }
 
+/*
+ * BlockDeviceMapping.N.DeviceName with .Ebs.DeleteOnTermination: the
+ * flag of in's attachment at that device.  Written, then DryRun
+ * answered: the caller's rollback undoes it.
+ */
+static int
+set_bdm(const struct ctl_req *req, sqlite3 *db, const struct ctl_inst *in,
+    const char *value, struct mc_err *err)
+{
+	unsigned	 idx[CTL_VOL_ATTACH_MAX];
+	char		 key[64];
+	const char	*dev;
+	bool		 dot = false;
+	size_t		 n, i;
+
+	(void)value;
+	n = ctl_params_indices(req->params, "BlockDeviceMapping", idx,
+	    MC_NELEMS(idx));
+	for (i = 0; i < n; i++) {
+		(void)snprintf(key, sizeof(key), "BlockDeviceMapping.%u."
+		    "DeviceName", idx[i]);
+		if ((dev = ctl_query_get(req->params, key)) == NULL)
+			return mc_err_set(err, MC_EC_MISSING_PARAMETER, "The "
+			    "request must contain the parameter %s", key);
+		(void)snprintf(key, sizeof(key), "BlockDeviceMapping.%u.Ebs."
+		    "DeleteOnTermination", idx[i]);
+		if (ctl_params_bool(req->params, key, &dot, err) <= 0)
+			return err->code != MC_EC_NONE ? -1 : mc_err_set(err,
+			    MC_EC_MISSING_PARAMETER, "The request must "
+			    "contain the parameter %s", key);
+		if (ctl_vol_set_dot(db, in->id, dev, dot, err) < 0)
+			return -1;
+	}
+	return ctl_req_dry_run(req, err);
+}
+
 static const struct {
 	const char	*attr;
 	int		(*set)(const struct ctl_req *, sqlite3 *,
@@ -268,6 +310,7 @@ static const struct {
 	{ "disableApiTermination", set_no_terminate },
 	{ "instanceInitiatedShutdownBehavior", set_behavior },
 	{ "groupSet", set_groups },
+	{ "blockDeviceMapping", set_bdm },
 };
 
 /* Check ch against in and write it; in the caller's transaction. */

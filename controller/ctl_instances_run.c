@@ -24,6 +24,7 @@
 #include "ctl_notify.h"
 #include "ctl_params.h"
 #include "ctl_query.h"
+#include "ctl_runbdm.h"
 #include "ctl_runnet.h"
 #include "ctl_sched.h"
 #include "ctl_sql.h"
@@ -35,7 +36,7 @@
 #define RUN_MAX		100	/* instances in one call */
 #define TOKEN_MAX	64	/* ClientToken characters, as on EC2 */
 
-static const char *const run_tag_types[] = { "instance", NULL };
+static const char *const run_tag_types[] = { "instance", "volume", NULL };
 
 /* A checked RunInstances request. */
 struct run {
@@ -50,6 +51,7 @@ struct run {
 	unsigned		 disk_gib;
 	struct ctl_tagspecs	 tags;
 	struct ctl_runnet	 net;
+	struct ctl_runbdm	 bdm;		/* volumes of each instance */
 	struct ctl_mdopts	 md;
 	struct ctl_keypair	 key;		/* when key_name is set */
 	char			 hash[65];	/* of the parameters */
@@ -140,7 +142,10 @@ parse_simple(const struct ctl_req *req, struct run *r, struct mc_err *err)
 	return ctl_tagspecs_parse(q, run_tag_types, &r->tags, err);
 }
 
-/* The image: well formed, visible, a machine image, available. */
+/*
+ * The image: well formed, visible, a machine image, available; then the
+ * block device mappings, which must keep off its root device.
+ */
 static int
 parse_image(const struct ctl_req *req, sqlite3 *db, struct run *r,
     struct mc_err *err)
@@ -170,7 +175,8 @@ parse_image(const struct ctl_req *req, sqlite3 *db, struct run *r,
 	    30);
 	if (r->disk_gib == 0)
 		r->disk_gib = 1;
-	return 0;
+	return ctl_runbdm_parse(req->params, r->image.root_device, &r->bdm,
+	    err);
 }
 
 /*
@@ -269,7 +275,9 @@ insert_instance(const struct ctl_req *req, sqlite3 *db, const struct run *r,
 	    r->user_data_len, r->behavior, (int64_t)r->no_terminate,
 	    r->md.tokens, (int64_t)r->md.hop_limit, r->md.endpoint,
 	    r->md.tags, r->key_name != NULL ? r->key.public_key : "") < 0 ||
-	    ctl_runnet_attach(req, db, &r->net, ret_id, zone, err) < 0)
+	    ctl_runnet_attach(req, db, &r->net, ret_id, zone, err) < 0 ||
+	    ctl_runbdm_attach(db, &r->bdm, req->account_id, ret_id, zone,
+	    ctl_tagspecs_find(&r->tags, "volume"), req->now_ms, err) < 0)
 		return -1;
 	if (spec != NULL && ctl_tags_set(db, req->account_id, ret_id,
 	    spec->tags, spec->n_tags, err) < 0)

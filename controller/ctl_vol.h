@@ -128,6 +128,23 @@ int	ctl_vol_attach(sqlite3 *db, const struct ctl_vol *v,
 	    struct ctl_vol_att *ret, struct mc_err *err);
 
 /*
+ * Attach the new volume to the instance being launched (RunInstances'
+ * block device mappings; the caller checked the device): attaching,
+ * with delete_on_termination.
+ */
+int	ctl_vol_attach_launch(sqlite3 *db, const char *volume,
+	    const char *instance, const char *device,
+	    bool delete_on_termination, int64_t now_ms, struct mc_err *err);
+
+/*
+ * Set delete-on-termination of instance's attachment at device
+ * (ModifyInstanceAttribute); no such attachment is
+ * InvalidInstanceAttributeValue.
+ */
+int	ctl_vol_set_dot(sqlite3 *db, const char *instance, const char *device,
+	    bool delete_on_termination, struct mc_err *err);
+
+/*
  * Detach v (DetachVolume); instance and device (may be NULL) must match
  * its attachment when given (else InvalidAttachment.NotFound).  A
  * volume without attachment is IncorrectState.  The attachment goes

@@ -83,6 +83,57 @@ device_free(sqlite3 *db, const struct ctl_inst *in, const char *device,
 	return rc;
 }
 
+/* Store a: 0, -2 when its volume or device is taken, -1 with err set. */
+static int
+att_insert(sqlite3 *db, const struct ctl_vol_att *a, struct mc_err *err)
+{
+	int rc;
+
+	rc = ctl_sql_run(db, err, "INSERT INTO vol_attachments (volume_id, "
+	    "instance_id, device, state, attach_ms, delete_on_termination) "
+	    "VALUES (?, ?, ?, ?, ?, ?)", "ssssii", a->volume_id,
+	    a->instance_id, a->device, ctl_vol_astate_name(a->state),
+	    a->attach_ms, (int64_t)a->delete_on_termination);
+	return rc < 0 ? rc : 0;
+}
+
+int
+ctl_vol_attach_launch(sqlite3 *db, const char *volume, const char *instance,
+    const char *device, bool delete_on_termination, int64_t now_ms,
+    struct mc_err *err)
+{
+	struct ctl_vol_att	a;
+	int			rc;
+
+	memset(&a, 0, sizeof(a));
+	(void)snprintf(a.volume_id, sizeof(a.volume_id), "%s", volume);
+	(void)snprintf(a.instance_id, sizeof(a.instance_id), "%s", instance);
+	(void)snprintf(a.device, sizeof(a.device), "%s", device);
+	a.state = CTL_VA_ATTACHING;
+	a.attach_ms = now_ms;
+	a.delete_on_termination = delete_on_termination;
+	if ((rc = att_insert(db, &a, err)) == -2)
+		return mc_err_set(err, MC_EC_INTERNAL_ERROR, "cannot store the "
+		    "attachment of %s", volume);
+	return rc;
+}
+
+int
+ctl_vol_set_dot(sqlite3 *db, const char *instance, const char *device,
+    bool delete_on_termination, struct mc_err *err)
+{
+	int rc;
+
+	if ((rc = ctl_sql_run(db, err, "UPDATE vol_attachments SET "
+	    "delete_on_termination = ? WHERE instance_id = ? AND device = ?",
+	    "iss", (int64_t)delete_on_termination, instance, device)) < 0)
+		return -1;
+	if (rc == 0)
+		return mc_err_set(err, MC_EC_INVALID_INSTANCE_ATTRIBUTE_VALUE,
+		    "No device is currently mapped at %.64s", device);
+	return 0;
+}
+
 int
 ctl_vol_attach(sqlite3 *db, const struct ctl_vol *v, const struct ctl_inst *in,
     const char *device, int64_t now_ms, struct ctl_vol_att *ret,
@@ -100,11 +151,7 @@ ctl_vol_attach(sqlite3 *db, const struct ctl_vol *v, const struct ctl_inst *in,
 	a.state = no_domain(in) ? ctl_vol_astate_next(CTL_VA_ATTACHING,
 	    CTL_VS_NO_DOMAIN) : CTL_VA_ATTACHING;
 	a.attach_ms = now_ms;
-	if ((rc = ctl_sql_run(db, err, "INSERT INTO vol_attachments "
-	    "(volume_id, instance_id, device, state, attach_ms, "
-	    "delete_on_termination) VALUES (?, ?, ?, ?, ?, 0)", "ssssi",
-	    a.volume_id, a.instance_id, a.device, ctl_vol_astate_name(a.state),
-	    now_ms)) == -1)
+	if ((rc = att_insert(db, &a, err)) == -1)
 		return -1;
 	if (rc == -2)	/* the volume or the device: taken meanwhile */
 		return mc_err_set(err, MC_EC_VOLUME_IN_USE, "%s or %s on %s is "

@@ -91,6 +91,9 @@ static const struct {
 	[MC_EC_INVALID_SNAPSHOT_ID_MALFORMED] = { "InvalidSnapshotID.Malformed", 400 },
 	[MC_EC_INVALID_SNAPSHOT_NOT_FOUND] = { "InvalidSnapshot.NotFound", 400 },
 	[MC_EC_INVALID_ZONE_NOT_FOUND] = { "InvalidZone.NotFound", 400 },
+	[MC_EC_INVALID_BLOCK_DEVICE_MAPPING] = { "InvalidBlockDeviceMapping", 400 },
+	[MC_EC_INVALID_INSTANCE_ATTRIBUTE_VALUE] = {
+	    "InvalidInstanceAttributeValue", 400 },
 	[MC_EC_INVALID_PARAMETER] = { "InvalidParameter", 400 },
 	[MC_EC_INVALID_IP_ADDRESS_IN_USE] = { "InvalidIPAddress.InUse", 400 },
 	[MC_EC_INSUFFICIENT_FREE_ADDRESSES] = { "InsufficientFreeAddressesInSubnet", 400 },

@@ -613,3 +613,134 @@ def test_controller_survived(fleet):
     log = fleet.log_text()
     assert "Sanitizer" not in log and "status=500" not in log
     assert "level=error" not in log, log[-3000:]
+
+
+def bdm(dev, size=1, **ebs):
+    return {"DeviceName": dev, "Ebs": dict({"VolumeSize": size}, **ebs)}
+
+
+def my_volume_ids(ec2):
+    return {v["VolumeId"] for v in ec2.describe_volumes()["Volumes"]}
+
+
+def test_launch_mappings(fleet, ec2, vols):
+    """Two mappings make two volumes attaching to the new instance; on
+    termination the delete-on-termination one goes, the other stays."""
+    i = ec2.run_instances(
+        ImageId=fleet.image, MinCount=1, MaxCount=1,
+        Placement={"AvailabilityZone": ZONE},
+        BlockDeviceMappings=[
+            bdm("/dev/sdf", 2),
+            bdm("/dev/sdg", 3, VolumeType="gp3", DeleteOnTermination=False),
+            {"DeviceName": "/dev/sdh", "NoDevice": ""},
+            {"DeviceName": "/dev/sdb", "VirtualName": "ephemeral0"}],
+        TagSpecifications=[{"ResourceType": "volume",
+                            "Tags": [{"Key": "made", "Value": "launch"}]}],
+    )["Instances"][0]
+    iid = i["InstanceId"]
+    got = {b["DeviceName"]: b["Ebs"] for b in i["BlockDeviceMappings"]}
+    assert sorted(got) == ["/dev/sdf", "/dev/sdg"]
+    assert got["/dev/sdf"]["DeleteOnTermination"] is True
+    assert got["/dev/sdg"]["DeleteOnTermination"] is False
+    f, g = got["/dev/sdf"]["VolumeId"], got["/dev/sdg"]["VolumeId"]
+    vols.append(g)
+    vf, vg = volume(ec2, f), volume(ec2, g)
+    assert (vf["State"], vf["Size"], vf["VolumeType"], vf["AvailabilityZone"]) \
+        == ("in-use", 2, "gp2", ZONE)
+    assert (vg["Size"], vg["VolumeType"]) == (3, "gp3")
+    assert vf["Attachments"][0]["State"] == "attaching"
+    assert vf["Tags"] == [{"Key": "made", "Value": "launch"}]
+    d = fleet.desired()
+    assert sorted(inst_vols(d, iid), key=lambda p: p[1]) == \
+        [(f, "/dev/sdf"), (g, "/dev/sdg")]
+    assert f in zone_vols(d) and g in zone_vols(d)
+    fleet.report({iid: "running"},
+                 vols={iid: [(f, "/dev/sdf"), (g, "/dev/sdg")]})
+    inst = ec2.describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0]
+    assert {b["DeviceName"]: (b["Ebs"]["Status"], b["Ebs"]["DeleteOnTermination"])
+            for b in inst["BlockDeviceMappings"]} == \
+        {"/dev/sdf": ("attached", True), "/dev/sdg": ("attached", False)}
+    terminate(fleet, [iid])
+    assert code(ec2.describe_volumes, VolumeIds=[f]) == "InvalidVolume.NotFound"
+    assert f not in zone_vols(fleet.desired())
+    v = volume(ec2, g)
+    assert v["State"] == "available" and v["Attachments"] == []
+
+
+def test_launch_mappings_count(fleet, ec2, vols):
+    """Each instance of a launch gets its own volumes."""
+    r = ec2.run_instances(ImageId=fleet.image, MinCount=2, MaxCount=2,
+                          Placement={"AvailabilityZone": ZONE},
+                          BlockDeviceMappings=[bdm("/dev/sdf")])
+    iids = [i["InstanceId"] for i in r["Instances"]]
+    made = [i["BlockDeviceMappings"][0]["Ebs"]["VolumeId"] for i in r["Instances"]]
+    assert len(set(made)) == 2
+    for iid, vid in zip(iids, made):
+        assert volume(ec2, vid)["Attachments"][0]["InstanceId"] == iid
+    terminate(fleet, iids)
+    for vid in made:
+        assert code(ec2.describe_volumes, VolumeIds=[vid]) == "InvalidVolume.NotFound"
+
+
+def test_modify_delete_on_termination(fleet, ec2, vols):
+    iid = ec2.run_instances(ImageId=fleet.image, MinCount=1, MaxCount=1,
+                            Placement={"AvailabilityZone": ZONE},
+                            BlockDeviceMappings=[bdm("/dev/sdf")],
+                            )["Instances"][0]["InstanceId"]
+    fleet.report({iid: "running"})
+    (b,) = ec2.describe_instances(InstanceIds=[iid])["Reservations"][0][
+        "Instances"][0]["BlockDeviceMappings"]
+    vid = b["Ebs"]["VolumeId"]
+    vols.append(vid)
+    ec2.modify_instance_attribute(InstanceId=iid, BlockDeviceMappings=[
+        {"DeviceName": "/dev/sdf", "Ebs": {"DeleteOnTermination": False}}])
+    att = volume(ec2, vid)["Attachments"][0]
+    assert att["DeleteOnTermination"] is False
+    attr = ec2.describe_instance_attribute(InstanceId=iid,
+                                           Attribute="blockDeviceMapping")
+    assert attr["BlockDeviceMappings"][0]["Ebs"]["DeleteOnTermination"] is False
+    assert code(ec2.modify_instance_attribute, InstanceId=iid,
+                BlockDeviceMappings=[{"DeviceName": "/dev/sdz",
+                                      "Ebs": {"DeleteOnTermination": True}}]) \
+        == "InvalidInstanceAttributeValue"
+    assert code(ec2.modify_instance_attribute, InstanceId=iid, DryRun=True,
+                BlockDeviceMappings=[{"DeviceName": "/dev/sdf",
+                                      "Ebs": {"DeleteOnTermination": True}}]) \
+        == "DryRunOperation"
+    assert volume(ec2, vid)["Attachments"][0]["DeleteOnTermination"] is False
+    terminate(fleet, [iid])
+    assert volume(ec2, vid)["State"] == "available"
+
+
+def test_bad_mappings(fleet, ec2, vols):
+    """Refused launches leave no instance and no volume behind."""
+    before = my_volume_ids(ec2)
+    n_inst = len(ec2.describe_instances()["Reservations"])
+    cases = (
+        ([bdm("/dev/foo")], "InvalidBlockDeviceMapping"),
+        ([bdm("/dev/sdf"), bdm("/dev/xvdf")], "InvalidBlockDeviceMapping"),
+        ([bdm("/dev/xvda", 20)], "InvalidParameterValue"),
+        ([bdm("/dev/sdf", 0)], "InvalidParameterValue"),
+        ([{"DeviceName": "/dev/sdf",
+           "Ebs": {"SnapshotId": "snap-0123456789abcdef0"}}],
+         "InvalidSnapshot.NotFound"),
+        ([{"DeviceName": "/dev/sdf", "Ebs": {"SnapshotId": "snap-x"}}],
+         "InvalidSnapshotID.Malformed"),
+        ([bdm("/dev/sdf", 1, Encrypted=True)], "InvalidParameterValue"),
+    )
+    for maps, want in cases:
+        e = error(ec2.run_instances, ImageId=fleet.image, MinCount=1,
+                  MaxCount=1, Placement={"AvailabilityZone": ZONE},
+                  BlockDeviceMappings=maps)
+        assert e["Code"] == want, (maps, e)
+    e = error(ec2.run_instances, ImageId=fleet.image, MinCount=1, MaxCount=1,
+              BlockDeviceMappings=[bdm("/dev/sda1")])
+    assert "root device volumes are not supported yet" in e["Message"]
+    # Good mappings on a launch refused for its count make nothing either.
+    e = error(ec2.run_instances, ImageId=fleet.image, MinCount=100,
+              MaxCount=100, Placement={"AvailabilityZone": ZONE},
+              BlockDeviceMappings=[bdm("/dev/sdf")])
+    assert e["Code"] in ("InsufficientInstanceCapacity",
+                         "InstanceLimitExceeded"), e
+    assert my_volume_ids(ec2) == before
+    assert len(ec2.describe_instances()["Reservations"]) == n_inst

@@ -1,0 +1,62 @@
+/*
+ * ctl_runbdm: the block device mappings of RunInstances
+ * (BlockDeviceMapping.N).  Each mapping with Ebs becomes, for every
+ * instance of the launch and in the launch's transaction, a new volume
+ * in the instance's zone attached at its DeviceName.  NoDevice and
+ * VirtualName (instance store, which no instance type here has) are
+ * accepted and ignored, as EC2 ignores them for types without instance
+ * store.  The image's root device cannot be mapped yet.
+ */
+#ifndef CTL_RUNBDM_H
+#define CTL_RUNBDM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "ctl_vol_rules.h"
+
+struct ctl_query;
+struct ctl_tagspec;
+struct mc_err;
+
+#define CTL_RUNBDM_MAX	CTL_VOL_ATTACH_MAX	/* mappings in one call */
+
+/* One volume each instance gets. */
+struct ctl_runbdm_vol {
+	const char		*device;	/* borrowed from the query */
+	struct ctl_vol_spec	 spec;		/* checked */
+	bool			 delete_on_termination;
+};
+
+struct ctl_runbdm {
+	struct ctl_runbdm_vol	v[CTL_RUNBDM_MAX];
+	size_t			n;
+};
+
+/*
+ * Read and check the BlockDeviceMapping.N of q (which must outlive
+ * ret) for an image whose root device is root.  Returns 0, or -1 with
+ * err set: MissingParameter (no DeviceName, no VolumeSize),
+ * InvalidBlockDeviceMapping (a malformed or repeated device name),
+ * InvalidParameterValue (the root device, encryption, a size, type,
+ * IOPS or throughput CreateVolume refuses), InvalidSnapshotID.Malformed
+ * and InvalidSnapshot.NotFound (no snapshots yet), or
+ * AttachmentLimitExceeded past CTL_RUNBDM_MAX.
+ */
+int	ctl_runbdm_parse(const struct ctl_query *q, const char *root,
+	    struct ctl_runbdm *ret, struct mc_err *err);
+
+/*
+ * In the launch's transaction: the volumes of b for instance id of
+ * account in zone, tagged with tags (may be NULL), attaching.  Bumps
+ * the zone's hosts.
+ */
+int	ctl_runbdm_attach(sqlite3 *db, const struct ctl_runbdm *b,
+	    const char *account, const char *id, const char *zone,
+	    const struct ctl_tagspec *tags, int64_t now_ms,
+	    struct mc_err *err);
+
+#endif /* CTL_RUNBDM_H */
