@@ -115,10 +115,16 @@ agt_net_vpc_wire(struct agt_net *n, struct agt_vpc *v, int64_t now_ms,
 		    v->ns, v->veth);
 	v->wired = true;
 	v->checked_ms = now_ms;
-	/* Ports and rules are checked again with it. */
+	/*
+	 * Ports and rules are checked again with it.  A new firewall
+	 * handle compares the table with the model and sends nothing when
+	 * they agree, so a table edited or deleted by hand comes back.
+	 */
 	net_name_list_clear(&v->plugged);
 	free(v->nft);
 	v->nft = NULL;
+	net_fw_free(v->fw);
+	v->fw = NULL;
 	return 0;
 }
 
