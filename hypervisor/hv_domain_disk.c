@@ -158,6 +158,29 @@ still_live(virDomainPtr d, const char *name, const char *which,
 	return disk_find(run, n, which) != NULL;
 }
 
+/*
+ * A detach call failed.  The guest may have let go of the disk after an
+ * earlier request, between our read and the call: then libvirt no
+ * longer knows the alias.  Look again: gone everywhere is done; gone
+ * from the guest but still defined is pending (the next call removes
+ * the definition); still in the guest is the error in err.
+ */
+static int
+detach_failed(virDomainPtr d, const char *name, const char *which,
+    bool was_live, struct mc_err *err)
+{
+	MC_CLEANUP(views_clear) struct views	v = { 0 };
+	struct mc_err				e2 = { 0 };
+
+	if (!was_live || views_read(d, name, &v, &e2) < 0 ||
+	    (v.live && disk_find(v.run, v.n_run, which) != NULL))
+		return -1;
+	if (err != NULL)
+		memset(err, 0, sizeof(*err));
+	return disk_find(v.conf, v.n_conf, which) != NULL ?
+	    HV_DETACH_PENDING : 0;
+}
+
 int
 hv_domain_disk_detach(struct hv_conn *c, const char *name,
     const char *which, struct mc_err *err)
@@ -188,7 +211,8 @@ hv_domain_disk_detach(struct hv_conn *c, const char *name,
 	    fl != NULL ? fl->serial : fc->serial);
 	if (virDomainDetachDeviceAlias(d, alias, flags) < 0) {
 		(void)snprintf(what, sizeof(what), "detach disk %s", which);
-		return hv_dom_err(err, name, what);
+		(void)hv_dom_err(err, name, what);
+		return detach_failed(d, name, which, fl != NULL, err);
 	}
 	if (fl == NULL)
 		return 0;

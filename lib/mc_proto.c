@@ -137,6 +137,7 @@ static const struct field inst_fields[] = {
 	OBJ(struct mc_proto_inst, "nic", nic, nic_fields, false),
 	OTHER(struct mc_proto_inst, K_MD, "md", md, false),
 	ARR(struct mc_proto_inst, "vols", vols, n_vols, attach_fields),
+	STR(struct mc_proto_inst, "root_vol", root_vol, C_VOLUME_OPT, false),
 };
 
 static const struct field actual_fields[] = {
@@ -213,6 +214,8 @@ mc_proto_desired_json(const struct mc_proto_desired *d)
 		json_object_object_add(o, "groups", mc_proto_put_sgs(d));
 	if (d->n_volumes > 0)
 		json_object_object_add(o, "volumes", mc_proto_put_vols(d));
+	if (d->n_snaps > 0)
+		json_object_object_add(o, "snapshots", mc_proto_put_snaps(d));
 	return mc_proto_finish(o);
 }
 
@@ -245,6 +248,8 @@ mc_proto_desired_parse(const char *json, size_t len,
 		rc = mc_proto_get_sgs(o, &d, err);
 	if (rc == 0)
 		rc = mc_proto_get_vols(o, &d, err);
+	if (rc == 0)
+		rc = mc_proto_get_snaps(o, &d, err);
 	json_object_put(o);
 	for (i = 0; rc == 0 && i < d.n; i++)
 		rc = check_images(&d.v[i], err);
@@ -274,6 +279,9 @@ mc_proto_desired_clear(struct mc_proto_desired *d)
 	free(d->volumes);
 	d->volumes = NULL;
 	d->n_volumes = 0;
+	free(d->snaps);
+	d->snaps = NULL;
+	d->n_snaps = 0;
 }
 
 char *
@@ -287,6 +295,9 @@ mc_proto_report_json(const struct mc_proto_report *r)
 	    json_object_new_int64((int64_t)r->generation));
 	json_object_object_add(o, "instances", mc_proto_put_list(actual_fields,
 	    NFIELDS(actual_fields), r->v, r->n, sizeof(*r->v)));
+	if (r->n_snaps > 0)
+		json_object_object_add(o, "snapshots",
+		    mc_proto_put_snap_states(r));
 	return mc_proto_finish(o);
 }
 
@@ -310,10 +321,14 @@ mc_proto_report_parse(const char *json, size_t len,
 	if (rc == 0)
 		rc = mc_proto_get_list(o, "instances", actual_fields,
 		    NFIELDS(actual_fields), sizeof(*r.v), NULL, &v, &r.n, err);
-	json_object_put(o);
-	if (rc < 0)
-		return -1;
 	r.v = v;
+	if (rc == 0)
+		rc = mc_proto_get_snap_states(o, &r, err);
+	json_object_put(o);
+	if (rc < 0) {
+		mc_proto_report_clear(&r);
+		return -1;
+	}
 	*ret = r;
 	return 0;
 }
@@ -324,4 +339,7 @@ mc_proto_report_clear(struct mc_proto_report *r)
 	free(r->v);
 	r->v = NULL;
 	r->n = 0;
+	free(r->snaps);
+	r->snaps = NULL;
+	r->n_snaps = 0;
 }

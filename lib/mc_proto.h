@@ -34,6 +34,7 @@ struct mc_err;
 #define MC_PROTO_SG_NAME_MAX	255
 #define MC_PROTO_INST_VOLS	24	/* volumes attached to one instance */
 #define MC_PROTO_DEVICE_MAX	31	/* "/dev/sdf", "/dev/xvdba" */
+#define MC_PROTO_SNAP_JOBS	256	/* snapshots one host takes at once */
 
 /* POST /v1/hosts/register: a host says what it is. */
 struct mc_proto_host {
@@ -146,6 +147,26 @@ struct mc_proto_inst {
 	struct mc_proto_md	md;		/* owns memory: see _clear */
 	struct mc_proto_attach	vols[MC_PROTO_INST_VOLS];	/* wanted */
 	size_t			n_vols;
+	/* Its root volume's id ("": none): its disk, for snapshots. */
+	char			root_vol[MC_PROTO_ID_MAX + 1];
+};
+
+/*
+ * A snapshot the host must take of volume vol: of its file in the
+ * zone's pool, or (root) of instance's own disk.  instance is where the
+ * volume is attached on this host ("": nowhere, read the pool's file);
+ * while that instance runs the copy is taken live, crash-consistent.
+ * reboot (CreateImage without NoReboot): shut the instance down first
+ * and start it again once the copy is taken.  The agent uploads the
+ * copy (PUT /v1/snapshots/ID) and reports its progress until the
+ * controller no longer lists the job.
+ */
+struct mc_proto_snap_job {
+	char		id[MC_PROTO_ID_MAX + 1];	/* "snap-..." */
+	char		vol[MC_PROTO_ID_MAX + 1];	/* "vol-..." */
+	char		instance[MC_PROTO_ID_MAX + 1];	/* "" : none */
+	bool		root;
+	bool		reboot;
 };
 
 /*
@@ -194,6 +215,9 @@ struct mc_proto_desired {
 	/* Every volume of the host's zone that exists (attached or not). */
 	struct mc_proto_vol	*volumes;	/* owned */
 	size_t			 n_volumes;
+	/* Snapshots this host must take. */
+	struct mc_proto_snap_job *snaps;	/* owned */
+	size_t			 n_snaps;
 };
 
 enum mc_proto_actual_state {
@@ -217,11 +241,21 @@ struct mc_proto_actual {
 	size_t				n_vols;
 };
 
+/* How far a snapshot job is: percent done, or failed and why. */
+struct mc_proto_snap_state {
+	char		id[MC_PROTO_ID_MAX + 1];	/* "snap-..." */
+	unsigned	progress;			/* 0..100 */
+	bool		failed;
+	char		error[MC_PROTO_WHY_MAX + 1];
+};
+
 /* POST /v1/hosts/NAME/report */
 struct mc_proto_report {
 	uint64_t		 generation;	/* of the desired state seen */
 	struct mc_proto_actual	*v;		/* owned */
 	size_t			 n;
+	struct mc_proto_snap_state *snaps;	/* owned */
+	size_t			 n_snaps;
 };
 
 /*
@@ -250,6 +284,10 @@ void	mc_proto_md_clear(struct mc_proto_md *md);
 
 /* The volume id in d (borrowed), or NULL. */
 const struct mc_proto_vol *mc_proto_desired_volume(
+	    const struct mc_proto_desired *d, const char *id);
+
+/* The snapshot job id in d (borrowed), or NULL. */
+const struct mc_proto_snap_job *mc_proto_desired_snap(
 	    const struct mc_proto_desired *d, const char *id);
 
 /* A device name EC2 takes: /dev/sd[b-z], /dev/xvd[b-z], /dev/sd[b-z][a-z]... */

@@ -79,6 +79,11 @@ check_ok(enum check c, const char *s)
 	case C_DEVICE:	return mc_proto_device_ok(s);
 	case C_SNAPSHOT_OPT: return n == 0 || mc_id_check(MC_ID_SNAPSHOT, s,
 			    NULL) == 0;
+	case C_SNAPSHOT: return mc_id_check(MC_ID_SNAPSHOT, s, NULL) == 0;
+	case C_VOLUME_OPT: return n == 0 || mc_id_check(MC_ID_VOLUME, s,
+			    NULL) == 0;
+	case C_INSTANCE_OPT: return n == 0 || mc_id_check(MC_ID_INSTANCE, s,
+			    NULL) == 0;
 	}
 	return false;
 }

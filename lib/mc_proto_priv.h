@@ -42,6 +42,9 @@ enum check {
 	C_VOLUME,	/* vol-... */
 	C_DEVICE,	/* /dev/sdf */
 	C_SNAPSHOT_OPT,	/* snap-..., or "" */
+	C_SNAPSHOT,	/* snap-... */
+	C_VOLUME_OPT,	/* vol-..., or "" */
+	C_INSTANCE_OPT,	/* i-..., or "" */
 };
 
 /*
@@ -136,6 +139,14 @@ json_object *mc_proto_put_md(const struct mc_proto_md *md);
 int	mc_proto_get_vols(json_object *o, struct mc_proto_desired *d,
 	    struct mc_err *err);
 json_object *mc_proto_put_vols(const struct mc_proto_desired *d);
+
+/* The desired state's snapshot jobs and the report's states (mc_proto_vol.c). */
+int	mc_proto_get_snaps(json_object *o, struct mc_proto_desired *d,
+	    struct mc_err *err);
+json_object *mc_proto_put_snaps(const struct mc_proto_desired *d);
+int	mc_proto_get_snap_states(json_object *o, struct mc_proto_report *r,
+	    struct mc_err *err);
+json_object *mc_proto_put_snap_states(const struct mc_proto_report *r);
 
 /* The desired state's security groups (mc_proto_sg.c). */
 int	mc_proto_get_sgs(json_object *o, struct mc_proto_desired *d,

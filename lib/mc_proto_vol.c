@@ -3,6 +3,7 @@
  * host's zone, so that the agent keeps their files and removes the
  * rest), device names, and the check that ties instances to them: every
  * volume an instance wants attached is listed, once, at one device.
+ * And snapshots: the jobs a host must do, and how far it got.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -106,4 +107,99 @@ mc_proto_put_vols(const struct mc_proto_desired *d)
 {
 	return mc_proto_put_list(vol_fields, NFIELDS(vol_fields), d->volumes,
 	    d->n_volumes, sizeof(*d->volumes));
+}
+
+static const struct field snap_job_fields[] = {
+	STR(struct mc_proto_snap_job, "id", id, C_SNAPSHOT, true),
+	STR(struct mc_proto_snap_job, "vol", vol, C_VOLUME, true),
+	STR(struct mc_proto_snap_job, "instance", instance, C_INSTANCE_OPT,
+	    false),
+	OTHER(struct mc_proto_snap_job, K_BOOL, "root", root, false),
+	OTHER(struct mc_proto_snap_job, K_BOOL, "reboot", reboot, false),
+};
+
+static const struct field snap_state_fields[] = {
+	STR(struct mc_proto_snap_state, "id", id, C_SNAPSHOT, true),
+	NUM(struct mc_proto_snap_state, K_UINT, "progress", progress, 100,
+	    true),
+	OTHER(struct mc_proto_snap_state, K_BOOL, "failed", failed, false),
+	STR(struct mc_proto_snap_state, "error", error, C_ANY, false),
+};
+
+const struct mc_proto_snap_job *
+mc_proto_desired_snap(const struct mc_proto_desired *d, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_snaps; i++)
+		if (strcmp(d->snaps[i].id, id) == 0)
+			return &d->snaps[i];
+	return NULL;
+}
+
+/*
+ * Each job once; a root or reboot job names its instance, which the
+ * desired state lists.
+ */
+static int
+check_snaps(const struct mc_proto_desired *d, struct mc_err *err)
+{
+	const struct mc_proto_snap_job	*j;
+	size_t				 i, k;
+	bool				 found;
+
+	if (d->n_snaps > MC_PROTO_SNAP_JOBS)
+		return mc_proto_bad_field(err, "snapshots");
+	for (i = 0; i < d->n_snaps; i++) {
+		j = &d->snaps[i];
+		if ((j->root || j->reboot) && j->instance[0] == '\0')
+			return mc_proto_bad_field(err, "snapshots");
+		for (k = 0, found = j->instance[0] == '\0'; k < d->n; k++)
+			found |= strcmp(d->v[k].id, j->instance) == 0;
+		if (!found || mc_proto_desired_snap(d, j->id) != j)
+			return mc_proto_bad_field(err, "snapshots");
+	}
+	return 0;
+}
+
+int
+mc_proto_get_snaps(json_object *o, struct mc_proto_desired *d,
+    struct mc_err *err)
+{
+	void *v = NULL;
+
+	if (mc_proto_get_list(o, "snapshots", snap_job_fields,
+	    NFIELDS(snap_job_fields), sizeof(*d->snaps), NULL, &v, &d->n_snaps,
+	    err) < 0)
+		return -1;
+	d->snaps = v;
+	return check_snaps(d, err);
+}
+
+json_object *
+mc_proto_put_snaps(const struct mc_proto_desired *d)
+{
+	return mc_proto_put_list(snap_job_fields, NFIELDS(snap_job_fields),
+	    d->snaps, d->n_snaps, sizeof(*d->snaps));
+}
+
+int
+mc_proto_get_snap_states(json_object *o, struct mc_proto_report *r,
+    struct mc_err *err)
+{
+	void *v = NULL;
+
+	if (mc_proto_get_list(o, "snapshots", snap_state_fields,
+	    NFIELDS(snap_state_fields), sizeof(*r->snaps), NULL, &v,
+	    &r->n_snaps, err) < 0)
+		return -1;
+	r->snaps = v;
+	return 0;
+}
+
+json_object *
+mc_proto_put_snap_states(const struct mc_proto_report *r)
+{
+	return mc_proto_put_list(snap_state_fields, NFIELDS(snap_state_fields),
+	    r->snaps, r->n_snaps, sizeof(*r->snaps));
 }

@@ -29,7 +29,7 @@ static void
 test_desired_round_trip(void **state)
 {
 	struct mc_proto_inst	w;
-	struct mc_proto_desired	d = { 7, 60, "mc-1", &w, 1, NULL, 0, NULL, 0 }, back;
+	struct mc_proto_desired	d = { 7, 60, "mc-1", &w, 1, NULL, 0, NULL, 0, NULL, 0 }, back;
 	struct mc_err		err = { 0 };
 	char			*json;
 
@@ -75,7 +75,7 @@ test_desired_network_round_trip(void **state)
 	struct mc_proto_tag	tags[2] = { { "Name", "web" }, { "k", "" } };
 	unsigned char		ud[] = { '#', '!', 0, 0xff, '\n' };
 	struct mc_proto_inst	w;
-	struct mc_proto_desired	d = { 1, 60, "mc-1", &w, 1, NULL, 0, NULL, 0 }, back;
+	struct mc_proto_desired	d = { 1, 60, "mc-1", &w, 1, NULL, 0, NULL, 0, NULL, 0 }, back;
 	struct mc_proto_md	*md = &w.md;
 	struct mc_proto_nic	*n = &w.nic;
 	struct mc_err		err = { 0 };
@@ -386,7 +386,7 @@ static void
 test_report_volumes(void **state)
 {
 	struct mc_proto_actual	a;
-	struct mc_proto_report	r = { 3, &a, 1 }, back;
+	struct mc_proto_report	r = { 3, &a, 1, NULL, 0 }, back;
 	struct mc_err		err = { 0 };
 	char			*json;
 
@@ -405,6 +405,128 @@ test_report_volumes(void **state)
 	assert_string_equal(back.v[0].vols[0].device, "/dev/sdf");
 	mc_proto_report_clear(&back);
 	free(json);
+}
+
+/* Snapshot jobs: round trip, and jobs that cannot be done refused. */
+static void
+test_desired_snaps(void **state)
+{
+#define DOC(snaps) "{\"generation\": 1, \"stop_timeout_s\": 5, " \
+	"\"instances\": [{\"id\": \"i-0123456789abcdef0\", " \
+	"\"account\": \"123456789012\", \"reservation\": " \
+	"\"r-0123456789abcdef0\", \"type\": \"t3.micro\", \"vcpus\": 1, " \
+	"\"mem_mib\": 512, \"image\": {\"id\": \"ami-0123456789abcdef0\", " \
+	"\"format\": \"raw\", \"sha256\": \"" \
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\", " \
+	"\"size\": 1}, \"want\": \"running\", \"state\": \"running\", " \
+	"\"root_vol\": \"vol-0123456789abcdef9\"}], \"snapshots\": " snaps "}"
+#define SA "\"snap-0123456789abcdef0\""
+#define VA "\"vol-0123456789abcdef0\""
+#define IA "\"i-0123456789abcdef0\""
+	static const char *const good[] = {
+		DOC("[]"),
+		DOC("[{\"id\": " SA ", \"vol\": " VA "}]"),
+		DOC("[{\"id\": " SA ", \"vol\": \"vol-0123456789abcdef9\", "
+		    "\"instance\": " IA ", \"root\": true, \"reboot\": true}]"),
+	};
+	static const char *const bad[] = {
+		DOC("[{\"id\": " SA "}]"),			/* no volume */
+		DOC("[{\"id\": \"snap-x\", \"vol\": " VA "}]"),
+		DOC("[{\"id\": " SA ", \"vol\": " VA ", \"root\": true}]"),
+		DOC("[{\"id\": " SA ", \"vol\": " VA ", \"reboot\": true}]"),
+		DOC("[{\"id\": " SA ", \"vol\": " VA ", "	/* not listed */
+		    "\"instance\": \"i-0123456789abcdef1\"}]"),
+		DOC("[{\"id\": " SA ", \"vol\": " VA "}, "	/* twice */
+		    "{\"id\": " SA ", \"vol\": " VA "}]"),
+		DOC("[{\"id\": " SA ", \"vol\": " VA ", \"root\": 1}]"),
+		DOC("{}"),
+	};
+	struct mc_proto_desired	d, back;
+	struct mc_err		err = { 0 };
+	char			*json;
+	size_t			i;
+
+	(void)state;
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		memset(&err, 0, sizeof(err));
+		if (mc_proto_desired_parse(good[i], strlen(good[i]), &d,
+		    &err) < 0)
+			fail_msg("good case %zu refused: %s", i, err.msg);
+		json = mc_proto_desired_json(&d);
+		assert_non_null(json);
+		assert_int_equal(mc_proto_desired_parse(json, strlen(json),
+		    &back, &err), 0);
+		assert_int_equal(back.n_snaps, d.n_snaps);
+		assert_string_equal(back.v[0].root_vol,
+		    "vol-0123456789abcdef9");
+		if (i == 2) {
+			assert_true(back.snaps[0].root);
+			assert_true(back.snaps[0].reboot);
+			assert_string_equal(back.snaps[0].instance,
+			    "i-0123456789abcdef0");
+			assert_non_null(mc_proto_desired_snap(&back,
+			    "snap-0123456789abcdef0"));
+		}
+		mc_proto_desired_clear(&back);
+		mc_proto_desired_clear(&d);
+		free(json);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&err, 0, sizeof(err));
+		if (mc_proto_desired_parse(bad[i], strlen(bad[i]), &d,
+		    &err) == 0)
+			fail_msg("bad case %zu accepted: %s", i, bad[i]);
+		assert_int_equal(err.code, MC_EC_INVALID_PARAMETER_VALUE);
+	}
+#undef DOC
+#undef SA
+#undef VA
+#undef IA
+}
+
+/* How far snapshots are comes back the same; nonsense is refused. */
+static void
+test_report_snaps(void **state)
+{
+	static const char *const bad[] = {
+		"{\"instances\": [], \"snapshots\": [{\"id\": \"snap-1\", "
+		    "\"progress\": 5}]}",
+		"{\"instances\": [], \"snapshots\": [{\"id\": "
+		    "\"snap-0123456789abcdef0\", \"progress\": 101}]}",
+		"{\"instances\": [], \"snapshots\": [{\"id\": "
+		    "\"snap-0123456789abcdef0\"}]}",
+		"{\"instances\": [], \"snapshots\": 3}",
+	};
+	struct mc_proto_snap_state	s[2];
+	struct mc_proto_report		r = { 3, NULL, 0, s, 2 }, back;
+	struct mc_err			err = { 0 };
+	char				*json;
+	size_t				 i;
+
+	(void)state;
+	memset(s, 0, sizeof(s));
+	strcpy(s[0].id, "snap-0123456789abcdef0");
+	s[0].progress = 40;
+	strcpy(s[1].id, "snap-0123456789abcdef1");
+	s[1].failed = true;
+	strcpy(s[1].error, "the volume's file is gone");
+	json = mc_proto_report_json(&r);
+	assert_non_null(json);
+	assert_int_equal(mc_proto_report_parse(json, strlen(json), &back,
+	    &err), 0);
+	assert_int_equal(back.n_snaps, 2);
+	assert_int_equal(back.snaps[0].progress, 40);
+	assert_false(back.snaps[0].failed);
+	assert_true(back.snaps[1].failed);
+	assert_string_equal(back.snaps[1].error, "the volume's file is gone");
+	mc_proto_report_clear(&back);
+	free(json);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&err, 0, sizeof(err));
+		if (mc_proto_report_parse(bad[i], strlen(bad[i]), &back,
+		    &err) == 0)
+			fail_msg("bad case %zu accepted: %s", i, bad[i]);
+	}
 }
 
 static void
@@ -476,6 +598,8 @@ main(void)
 		cmocka_unit_test(test_desired_groups),
 		cmocka_unit_test(test_desired_volumes),
 		cmocka_unit_test(test_report_volumes),
+		cmocka_unit_test(test_desired_snaps),
+		cmocka_unit_test(test_report_snaps),
 		cmocka_unit_test(test_report_bad_table),
 		cmocka_unit_test(test_host_bad_table),
 	};
