@@ -307,6 +307,48 @@ const char *const ctl_store_migrations[] = {
 	"  start_ms      INTEGER NOT NULL,"
 	"  end_ms        INTEGER NOT NULL DEFAULT 0"
 	");",
+
+	/*
+	 * 7: snapshots, kept whole in the controller's store
+	 * (STATE_DIR/snapshots/<id>, a plain qcow2) once a host of the
+	 * volume's zone took and uploaded them; root volumes (an
+	 * instance's own disk, shown as a vol- as EC2 does); images made
+	 * from instances, backed by a snapshot of their root.
+	 */
+	"CREATE TABLE snapshots ("
+	"  id            TEXT PRIMARY KEY,"		/* snap- */
+	"  account_id    TEXT NOT NULL,"
+	"  volume_id     TEXT NOT NULL,"	/* as EC2 keeps it: may be gone */
+	"  volume_size   INTEGER NOT NULL,"		/* GiB */
+	"  description   TEXT NOT NULL DEFAULT '',"
+	"  state         TEXT NOT NULL,"	/* pending completed error */
+	"  state_message TEXT NOT NULL DEFAULT '',"
+	"  progress      INTEGER NOT NULL DEFAULT 0,"	/* percent */
+	"  host          TEXT NOT NULL DEFAULT '',"	/* taking it */
+	"  instance_id   TEXT NOT NULL DEFAULT '',"	/* attached to, then */
+	"  root          INTEGER NOT NULL DEFAULT 0,"	/* of instance's disk */
+	"  reboot        INTEGER NOT NULL DEFAULT 0,"	/* CreateImage */
+	"  source_id     TEXT NOT NULL DEFAULT '',"	/* CopySnapshot */
+	"  format        TEXT NOT NULL DEFAULT 'qcow2',"
+	"  size          INTEGER NOT NULL DEFAULT 0,"	/* bytes stored */
+	"  sha256        TEXT NOT NULL DEFAULT '',"
+	"  client_token  TEXT,"
+	"  request_hash  TEXT NOT NULL DEFAULT '',"
+	"  start_ms      INTEGER NOT NULL,"
+	"  UNIQUE (account_id, client_token)"
+	");"
+	"CREATE INDEX snapshots_account ON snapshots(account_id);"
+	"CREATE INDEX snapshots_host ON snapshots(host, state);"
+	"CREATE TABLE snapshot_perms ("	/* createVolumePermission */
+	"  snapshot_id   TEXT NOT NULL REFERENCES snapshots(id) "
+	"                ON DELETE CASCADE,"
+	"  account_id    TEXT NOT NULL,"	/* or 'all' */
+	"  PRIMARY KEY (snapshot_id, account_id)"
+	");"
+	"ALTER TABLE volumes ADD COLUMN root INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE images ADD COLUMN snapshot_id TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE images ADD COLUMN source_instance TEXT NOT NULL "
+	"  DEFAULT '';",
 };
 
 const size_t ctl_store_n_migrations =
