@@ -46,7 +46,8 @@ ctl_image_name_check(const char *name, struct mc_err *err)
 #define IMAGE_SELECT \
 	"SELECT id, owner, name, description, state, state_reason, location, " \
 	"format, size, virtual_size, sha256, architecture, root_device, " \
-	"kernel_id, ramdisk_id, cmdline, public, created_ms FROM images "
+	"kernel_id, ramdisk_id, cmdline, public, created_ms, snapshot_id, " \
+	"source_instance FROM images "
 
 static void
 image_row(sqlite3_stmt *st, struct ctl_image *im)
@@ -70,6 +71,8 @@ image_row(sqlite3_stmt *st, struct ctl_image *im)
 	ctl_sql_text(st, 15, im->cmdline, sizeof(im->cmdline));
 	im->public = sqlite3_column_int(st, 16) != 0;
 	im->created_ms = sqlite3_column_int64(st, 17);
+	ctl_sql_text(st, 18, im->snapshot_id, sizeof(im->snapshot_id));
+	ctl_sql_text(st, 19, im->source_instance, sizeof(im->source_instance));
 }
 
 int

@@ -47,6 +47,8 @@ struct ctl_image {
 	char		 cmdline[1024];
 	bool		 public;
 	int64_t		 created_ms;
+	char		 snapshot_id[MC_ID_MAX];	/* root's, "" : a file */
+	char		 source_instance[MC_ID_MAX];	/* CreateImage's */
 	struct ctl_tagkv *tags;			/* owned; loaded on demand */
 	size_t		 n_tags;
 };

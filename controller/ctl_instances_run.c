@@ -175,8 +175,11 @@ parse_image(const struct ctl_req *req, sqlite3 *db, struct run *r,
 	    30);
 	if (r->disk_gib == 0)
 		r->disk_gib = 1;
-	return ctl_runbdm_parse(req->params, r->image.root_device, &r->bdm,
-	    err);
+	if (ctl_runbdm_parse(req->params, r->image.root_device, r->disk_gib,
+	    r->image.snapshot_id, &r->bdm, err) < 0)
+		return -1;
+	r->disk_gib = (unsigned)r->bdm.root.size_gib;	/* maybe larger */
+	return 0;
 }
 
 /*

@@ -12,6 +12,7 @@
 #include "ctl_params.h"
 #include "ctl_query.h"
 #include "ctl_runbdm.h"
+#include "ctl_sql.h"
 #include "ctl_tags.h"
 #include "ctl_tagspec.h"
 #include "ctl_vol.h"
@@ -62,10 +63,13 @@ ebs_refused(const struct ctl_query *q, unsigned i, struct mc_err *err)
 	    "snapshot '%.64s' does not exist.", snap);
 }
 
-/* The Ebs of mapping i: its volume's spec and DeleteOnTermination. */
+/*
+ * The Ebs of mapping i: its volume's spec and DeleteOnTermination.
+ * root_gib > 0: the image's root device, of that size at least.
+ */
 static int
-ebs_of(const struct ctl_query *q, unsigned i, struct ctl_runbdm_vol *v,
-    struct mc_err *err)
+ebs_of(const struct ctl_query *q, unsigned i, long long root_gib,
+    const char *snap, struct ctl_runbdm_vol *v, struct mc_err *err)
 {
 	char		 key[KEY_MAX];
 	const char	*type = field(q, i, "Ebs.VolumeType", key);
@@ -83,22 +87,38 @@ ebs_of(const struct ctl_query *q, unsigned i, struct ctl_runbdm_vol *v,
 	    opt_count(q, i, "Ebs.Iops", &v->spec.iops, err) < 0 ||
 	    opt_count(q, i, "Ebs.Throughput", &v->spec.throughput, err) < 0)
 		return -1;
+	if (v->spec.size_gib < 0 && root_gib > 0)
+		v->spec.size_gib = root_gib;
 	if (v->spec.size_gib < 0)
 		return mc_err_set(err, MC_EC_MISSING_PARAMETER, "The request "
 		    "must contain the parameter BlockDeviceMapping.%u.Ebs."
 		    "VolumeSize or SnapshotId", i);
+	if (v->spec.size_gib < root_gib)
+		return mc_err_set(err, MC_EC_INVALID_BLOCK_DEVICE_MAPPING,
+		    "Volume of size %lldGB is smaller than %s%s, expect size "
+		    ">= %lldGB", v->spec.size_gib, snap[0] != '\0' ? "snapshot "
+		    : "the image's root disk", snap, root_gib);
 	(void)field(q, i, "Ebs.DeleteOnTermination", key);
 	if (ctl_params_bool(q, key, &dot, err) < 0 ||
 	    ctl_vol_spec_check(&v->spec, err) < 0)
 		return -1;
+	/* The root volume is the instance's disk: it goes with it. */
+	if (root_gib > 0 && !dot)
+		return mc_err_set(err, MC_EC_OPERATION_NOT_PERMITTED, "The root "
+		    "volume cannot outlive its instance in this cloud: "
+		    "DeleteOnTermination must be true for the root device");
 	v->delete_on_termination = dot;
 	return 0;
 }
 
-/* The device of mapping i: well formed, not root, not mapped before. */
+/*
+ * The device of mapping i: well formed, not mapped before; *ret_root
+ * says whether it is the image's root device.
+ */
 static int
 device_of(const struct ctl_query *q, unsigned i, const char *root,
-    const struct ctl_runbdm *b, const char **ret, struct mc_err *err)
+    const struct ctl_runbdm *b, const char **ret, bool *ret_root,
+    struct mc_err *err)
 {
 	char		 key[KEY_MAX];
 	const char	*dev = field(q, i, "DeviceName", key);
@@ -110,12 +130,10 @@ device_of(const struct ctl_query *q, unsigned i, const char *root,
 	if (!ctl_vol_device_ok(dev))
 		return mc_err_set(err, MC_EC_INVALID_BLOCK_DEVICE_MAPPING,
 		    "Invalid device name %.64s", dev);
-	if (root != NULL && ctl_vol_device_same(dev, root))
-		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE, "%s is the "
-		    "image's root device: root device volumes are not "
-		    "supported yet", dev);
-	for (k = 0; k < b->n; k++)
-		if (ctl_vol_device_same(dev, b->v[k].device))
+	*ret_root = root != NULL && ctl_vol_device_same(dev, root);
+	for (k = 0; k <= b->n; k++)
+		if (k < b->n ? ctl_vol_device_same(dev, b->v[k].device) :
+		    *ret_root && b->root_mapped)
 			return mc_err_set(err, MC_EC_INVALID_BLOCK_DEVICE_MAPPING,
 			    "The device '%s' is used in more than one "
 			    "block-device mapping", dev);
@@ -125,14 +143,23 @@ device_of(const struct ctl_query *q, unsigned i, const char *root,
 
 int
 ctl_runbdm_parse(const struct ctl_query *q, const char *root,
-    struct ctl_runbdm *ret, struct mc_err *err)
+    long long root_gib, const char *snap, struct ctl_runbdm *ret,
+    struct mc_err *err)
 {
 	unsigned		idx[CTL_RUNBDM_MAX + 1];
 	char			key[KEY_MAX];
 	struct ctl_runbdm_vol	v;
 	size_t			n, i;
+	bool			is_root = false;
 
 	memset(ret, 0, sizeof(*ret));
+	ret->root_device = root;
+	ret->root_snapshot = snap;
+	ret->root.type = CTL_VT_DEFAULT;
+	ret->root.size_gib = root_gib;
+	ret->root.iops = ret->root.throughput = -1;	/* not given */
+	if (ctl_vol_spec_check(&ret->root, err) < 0)
+		return -1;
 	n = ctl_params_indices(q, "BlockDeviceMapping", idx, MC_NELEMS(idx));
 	if (n > CTL_RUNBDM_MAX)
 		return mc_err_set(err, MC_EC_ATTACHMENT_LIMIT_EXCEEDED, "An "
@@ -143,10 +170,15 @@ ctl_runbdm_parse(const struct ctl_query *q, const char *root,
 		    field(q, idx[i], "VirtualName", key) != NULL)
 			continue;	/* nothing to make */
 		memset(&v, 0, sizeof(v));
-		if (device_of(q, idx[i], root, ret, &v.device, err) < 0 ||
-		    ebs_of(q, idx[i], &v, err) < 0)
+		if (device_of(q, idx[i], root, ret, &v.device, &is_root,
+		    err) < 0 || ebs_of(q, idx[i], is_root ? root_gib : 0, snap,
+		    &v, err) < 0)
 			return -1;
-		ret->v[ret->n++] = v;
+		if (is_root) {
+			ret->root = v.spec;
+			ret->root_mapped = true;
+		} else
+			ret->v[ret->n++] = v;
 	}
 	return 0;
 }
@@ -159,6 +191,14 @@ ctl_runbdm_attach(sqlite3 *db, const struct ctl_runbdm *b,
 	struct ctl_vol	vol;
 	size_t		i;
 
+	if (ctl_vol_create(db, account, zone, &b->root, NULL, "", now_ms, &vol,
+	    err) < 0 || (b->root_snapshot[0] != '\0' && ctl_sql_run(db, err,
+	    "UPDATE volumes SET snapshot_id = ? WHERE id = ?", "ss",
+	    b->root_snapshot, vol.id) < 0) || (tags != NULL &&
+	    ctl_tags_set(db, account, vol.id, tags->tags, tags->n_tags,
+	    err) < 0) || ctl_vol_attach_root(db, vol.id, id, b->root_device,
+	    now_ms, err) < 0)
+		return -1;
 	for (i = 0; i < b->n; i++) {
 		if (ctl_vol_create(db, account, zone, &b->v[i].spec, NULL, "",
 		    now_ms, &vol, err) < 0 || (tags != NULL &&

@@ -5,7 +5,9 @@
  * in the instance's zone attached at its DeviceName.  NoDevice and
  * VirtualName (instance store, which no instance type here has) are
  * accepted and ignored, as EC2 ignores them for types without instance
- * store.  The image's root device cannot be mapped yet.
+ * store.  Every instance also gets its root volume, of the image's size
+ * or the larger VolumeSize a mapping of the image's root device asks
+ * for (and that mapping's VolumeType): it is the instance's own disk.
  */
 #ifndef CTL_RUNBDM_H
 #define CTL_RUNBDM_H
@@ -34,25 +36,33 @@ struct ctl_runbdm_vol {
 struct ctl_runbdm {
 	struct ctl_runbdm_vol	v[CTL_RUNBDM_MAX];
 	size_t			n;
+	struct ctl_vol_spec	root;		/* the root volume's, checked */
+	const char		*root_device;	/* borrowed: the image's */
+	const char		*root_snapshot;	/* borrowed: "" or the image's */
+	bool			 root_mapped;	/* a mapping named it */
 };
 
 /*
  * Read and check the BlockDeviceMapping.N of q (which must outlive
- * ret) for an image whose root device is root.  Returns 0, or -1 with
- * err set: MissingParameter (no DeviceName, no VolumeSize),
- * InvalidBlockDeviceMapping (a malformed or repeated device name),
- * InvalidParameterValue (the root device, encryption, a size, type,
- * IOPS or throughput CreateVolume refuses), InvalidSnapshotID.Malformed
- * and InvalidSnapshot.NotFound (no snapshots yet), or
+ * ret) for an image whose root device is root (borrowed, kept), of
+ * root_gib GiB, whose root snapshot is snap ("" : none; borrowed,
+ * kept).  Returns 0, or -1 with err set: MissingParameter (no
+ * DeviceName, no VolumeSize), InvalidBlockDeviceMapping (a malformed or
+ * repeated device name, a root volume smaller than the image),
+ * OperationNotPermitted (a root volume kept after termination),
+ * InvalidParameterValue (encryption, a size, type, IOPS or throughput
+ * CreateVolume refuses), InvalidSnapshotID.Malformed and
+ * InvalidSnapshot.NotFound (no snapshots in mappings yet), or
  * AttachmentLimitExceeded past CTL_RUNBDM_MAX.
  */
 int	ctl_runbdm_parse(const struct ctl_query *q, const char *root,
-	    struct ctl_runbdm *ret, struct mc_err *err);
+	    long long root_gib, const char *snap, struct ctl_runbdm *ret,
+	    struct mc_err *err);
 
 /*
- * In the launch's transaction: the volumes of b for instance id of
- * account in zone, tagged with tags (may be NULL), attaching.  Bumps
- * the zone's hosts.
+ * In the launch's transaction: the root volume (attached) and the
+ * volumes of b (attaching) for instance id of account in zone, tagged
+ * with tags (may be NULL).  Bumps the zone's hosts.
  */
 int	ctl_runbdm_attach(sqlite3 *db, const struct ctl_runbdm *b,
 	    const char *account, const char *id, const char *zone,

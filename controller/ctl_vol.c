@@ -35,6 +35,7 @@ ctl_vol_att_row(sqlite3_stmt *st, int col, struct ctl_vol_att *a)
 	a->state = k < 0 ? CTL_VA_ATTACHING : (enum ctl_vol_astate)k;
 	a->attach_ms = sqlite3_column_int64(st, col + 4);
 	a->delete_on_termination = sqlite3_column_int(st, col + 5) != 0;
+	a->root = sqlite3_column_int(st, col + 6) != 0;
 }
 
 /* A spec from its four columns (size, type, IOPS, throughput) at col. */
@@ -245,6 +246,12 @@ ctl_vol_modify(sqlite3 *db, const struct ctl_vol *v,
 {
 	struct ctl_vol_mod m;
 
+	/* The agents grow pool files; an instance's own disk is not one. */
+	if (v->attached && v->att.root && want->size_gib != v->spec.size_gib)
+		return mc_err_set(err, MC_EC_OPERATION_NOT_PERMITTED, "Volume "
+		    "'%s' is the root volume of '%s': its size is set at "
+		    "launch (BlockDeviceMapping) and cannot be changed here.",
+		    v->id, v->att.instance_id);
 	memset(&m, 0, sizeof(m));
 	(void)snprintf(m.volume_id, sizeof(m.volume_id), "%s", v->id);
 	(void)snprintf(m.state, sizeof(m.state), "completed");

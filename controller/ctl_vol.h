@@ -33,6 +33,7 @@ struct ctl_vol_att {
 	enum ctl_vol_astate	state;
 	int64_t			attach_ms;
 	bool			delete_on_termination;
+	bool			root;	/* the instance's own disk */
 };
 
 struct ctl_vol {
@@ -135,6 +136,15 @@ int	ctl_vol_attach(sqlite3 *db, const struct ctl_vol *v,
 int	ctl_vol_attach_launch(sqlite3 *db, const char *volume,
 	    const char *instance, const char *device,
 	    bool delete_on_termination, int64_t now_ms, struct mc_err *err);
+
+/*
+ * Make the new volume the root volume of the instance being launched:
+ * attached at device from the start (its storage is the instance's own
+ * disk, which the agent makes with the domain), deleted on termination.
+ */
+int	ctl_vol_attach_root(sqlite3 *db, const char *volume,
+	    const char *instance, const char *device, int64_t now_ms,
+	    struct mc_err *err);
 
 /*
  * Set delete-on-termination of instance's attachment at device

@@ -71,14 +71,16 @@ device_free(sqlite3 *db, const struct ctl_inst *in, const char *device,
 {
 	const char		*used[CTL_VOL_ATTACH_MAX];
 	struct ctl_vol_att	*v = NULL;
-	size_t			 n = 0, i;
+	size_t			 n = 0, i, k = 0;
 	int			 rc;
 
 	if (ctl_vol_atts_of(db, in->id, &v, &n, err) < 0)
 		return -1;
-	for (i = 0; i < n && i < CTL_VOL_ATTACH_MAX; i++)
-		used[i] = v[i].device;
-	rc = ctl_vol_device_check(device, in->root_device, used, i, err);
+	/* The root volume is vda, outside the limit; its device is root. */
+	for (i = 0; i < n && k < CTL_VOL_ATTACH_MAX; i++)
+		if (!v[i].root)
+			used[k++] = v[i].device;
+	rc = ctl_vol_device_check(device, in->root_device, used, k, err);
 	free(v);
 	return rc;
 }
@@ -119,11 +121,34 @@ ctl_vol_attach_launch(sqlite3 *db, const char *volume, const char *instance,
 }
 
 int
+ctl_vol_attach_root(sqlite3 *db, const char *volume, const char *instance,
+    const char *device, int64_t now_ms, struct mc_err *err)
+{
+	if (ctl_sql_run(db, err, "UPDATE volumes SET root = 1 WHERE id = ?",
+	    "s", volume) < 0 || ctl_vol_attach_launch(db, volume, instance,
+	    device, true, now_ms, err) < 0)
+		return -1;
+	return ctl_sql_run(db, err, "UPDATE vol_attachments SET state = ? "
+	    "WHERE volume_id = ?", "ss", ctl_vol_astate_name(CTL_VA_ATTACHED),
+	    volume) < 0 ? -1 : 0;
+}
+
+int
 ctl_vol_set_dot(sqlite3 *db, const char *instance, const char *device,
     bool delete_on_termination, struct mc_err *err)
 {
-	int rc;
+	int64_t	root = 0;
+	int	rc;
 
+	if (!delete_on_termination && ctl_sql_int(db, &root, err, "SELECT "
+	    "count(*) FROM vol_attachments a JOIN volumes v ON v.id = "
+	    "a.volume_id WHERE a.instance_id = ? AND a.device = ? AND "
+	    "v.root = 1", "ss", instance, device) < 0)
+		return -1;
+	if (root > 0)
+		return mc_err_set(err, MC_EC_OPERATION_NOT_PERMITTED, "The root "
+		    "volume cannot outlive its instance in this cloud: "
+		    "DeleteOnTermination must stay true for %.64s", device);
 	if ((rc = ctl_sql_run(db, err, "UPDATE vol_attachments SET "
 	    "delete_on_termination = ? WHERE instance_id = ? AND device = ?",
 	    "iss", (int64_t)delete_on_termination, instance, device)) < 0)
@@ -198,6 +223,11 @@ ctl_vol_detach(sqlite3 *db, const struct ctl_vol *v, const char *instance,
 	if (!v->attached)
 		return mc_err_set(err, MC_EC_INCORRECT_STATE, "Volume '%s' is "
 		    "in the '%s' state.", v->id, ctl_vol_status(v));
+	if (a.root)
+		return mc_err_set(err, MC_EC_OPERATION_NOT_PERMITTED, "Volume "
+		    "'%s' is the root volume of '%s', which is its instance's "
+		    "own disk here: it cannot be detached.", v->id,
+		    a.instance_id);
 	if ((instance != NULL && strcmp(instance, a.instance_id) != 0) ||
 	    (device != NULL && strcmp(device, a.device) != 0))
 		return mc_err_set(err, MC_EC_INVALID_ATTACHMENT_NOT_FOUND, "The "
@@ -241,6 +271,8 @@ ctl_vol_report(sqlite3 *db, const struct ctl_inst *in,
 	if (ctl_vol_atts_of(db, in->id, &v, &n, err) < 0)
 		return -1;
 	for (i = 0; i < n && rc == 0; i++) {
+		if (v[i].root)
+			continue;	/* the domain's own disk: not reported */
 		if (a == NULL || a->state == MC_PROTO_ACTUAL_NONE)
 			seen = CTL_VS_NO_DOMAIN;
 		else

@@ -3,7 +3,8 @@
  * of the host's zone is listed, attached or not, so that the agent keeps
  * its storage and removes the storage of volumes no longer listed; each
  * instance lists the volumes it should have, attaching or attached (a
- * detaching one is left out: the agent takes it off the domain).
+ * detaching one is left out: the agent takes it off the domain).  A
+ * root volume is the instance's own disk: named (root_vol), never listed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,12 +32,16 @@ inst_vols(sqlite3 *db, struct mc_proto_inst *w, struct mc_err *err)
 {
 	struct ctl_vol_att	*v = NULL;
 	size_t			 n = 0, i;
+	int64_t			 gib = 0;
 
 	if (ctl_vol_atts_of(db, w->id, &v, &n, err) < 0)
 		return -1;
 	w->n_vols = 0;
 	for (i = 0; i < n && w->n_vols < MC_PROTO_INST_VOLS; i++) {
-		if (!ctl_vol_astate_wanted(v[i].state))
+		if (v[i].root)
+			(void)snprintf(w->root_vol, sizeof(w->root_vol), "%s",
+			    v[i].volume_id);
+		if (v[i].root || !ctl_vol_astate_wanted(v[i].state))
 			continue;
 		(void)snprintf(w->vols[w->n_vols].vol, sizeof(w->vols[0].vol),
 		    "%s", v[i].volume_id);
@@ -45,6 +50,13 @@ inst_vols(sqlite3 *db, struct mc_proto_inst *w, struct mc_err *err)
 		w->n_vols++;
 	}
 	free(v);
+	/* The root volume's size is the size of the disk the agent makes. */
+	if (w->root_vol[0] != '\0') {
+		if (ctl_sql_int(db, &gib, err, "SELECT size_gib FROM volumes "
+		    "WHERE id = ?", "s", w->root_vol) < 0)
+			return -1;
+		w->root_bytes = (uint64_t)gib << 30;
+	}
 	return 0;
 }
 
@@ -61,10 +73,11 @@ ctl_vol_desired_load(sqlite3 *db, const char *host, struct mc_proto_desired *d,
 	 * listed volume.
 	 */
 	if (ctl_sql_rows(db, &v, &n, sizeof(*d->volumes), vol_row, err,
-	    "SELECT id, size_gib, format, zone FROM volumes WHERE zone = "
-	    "(SELECT zone FROM hosts WHERE name = ?1) OR id IN (SELECT "
-	    "a.volume_id FROM vol_attachments a JOIN instances i ON i.id = "
-	    "a.instance_id WHERE i.host = ?1) ORDER BY id", "s", host) < 0)
+	    "SELECT id, size_gib, format, zone FROM volumes WHERE root = 0 "
+	    "AND (zone = (SELECT zone FROM hosts WHERE name = ?1) OR id IN "
+	    "(SELECT a.volume_id FROM vol_attachments a JOIN instances i ON "
+	    "i.id = a.instance_id WHERE i.host = ?1)) ORDER BY id", "s",
+	    host) < 0)
 		return -1;
 	free(d->volumes);
 	d->volumes = v;

@@ -13,7 +13,8 @@ struct mc_err;
 /* The columns att_row reads, from a vol_attachments row called a. */
 #define CTL_VOL_ATT_COLS \
 	"a.volume_id, a.instance_id, a.device, a.state, a.attach_ms, " \
-	"a.delete_on_termination"
+	"a.delete_on_termination, " \
+	"(SELECT rv.root FROM volumes rv WHERE rv.id = a.volume_id)"
 
 /* Fill *a from the CTL_VOL_ATT_COLS starting at column col of st. */
 void	ctl_vol_att_row(sqlite3_stmt *st, int col, struct ctl_vol_att *a);

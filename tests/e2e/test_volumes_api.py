@@ -308,8 +308,9 @@ def test_attach_detach(fleet, ec2, vols):
         assert volume(ec2, vid)["Attachments"][0]["State"] == "attached"
         inst = ec2.describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0]
         assert inst["RootDeviceName"] == "/dev/xvda"
-        (bdm,) = inst["BlockDeviceMappings"]
-        assert bdm["DeviceName"] == "/dev/sdf"
+        bdms = {b["DeviceName"]: b for b in inst["BlockDeviceMappings"]}
+        assert sorted(bdms) == ["/dev/sdf", "/dev/xvda"]
+        bdm = bdms["/dev/sdf"]
         assert (bdm["Ebs"]["VolumeId"], bdm["Ebs"]["Status"],
                 bdm["Ebs"]["DeleteOnTermination"]) == (vid, "attached", False)
         for f, val in (("block-device-mapping.volume-id", vid),
@@ -322,13 +323,18 @@ def test_attach_detach(fleet, ec2, vols):
             assert [r["Instances"][0]["InstanceId"] for r in got] == [iid], f
         attr = ec2.describe_instance_attribute(InstanceId=iid,
                                                Attribute="blockDeviceMapping")
-        assert [b["Ebs"]["VolumeId"] for b in attr["BlockDeviceMappings"]] == [vid]
-        for f, val in (("attachment.instance-id", iid),
-                       ("attachment.status", "attached"),
-                       ("attachment.device", "/dev/sdf"),
-                       ("status", "in-use")):
-            got = ec2.describe_volumes(Filters=[{"Name": f, "Values": [val]}])
-            assert ids_of(got) == [vid], f
+        root = bdms["/dev/xvda"]["Ebs"]["VolumeId"]
+        assert [b["Ebs"]["VolumeId"] for b in attr["BlockDeviceMappings"]] \
+            == [vid, root]
+        for f, val, want in (
+                ("attachment.instance-id", iid, [vid, root]),
+                ("attachment.status", "attached", [vid, root]),
+                ("attachment.device", "/dev/sdf", [vid]),
+                ("status", "in-use", [vid, root])):
+            got = ec2.describe_volumes(Filters=[
+                {"Name": f, "Values": [val]},
+                {"Name": "attachment.instance-id", "Values": [iid]}])
+            assert ids_of(got) == sorted(want), f
         # Detach: detaching until the agent reports the disk gone.
         r = ec2.detach_volume(VolumeId=vid, InstanceId=iid, Device="/dev/sdf")
         assert (r["State"], r["InstanceId"], r["Device"]) == \
@@ -344,7 +350,7 @@ def test_attach_detach(fleet, ec2, vols):
         ec2.get_waiter("volume_available").wait(VolumeIds=[vid],
                                                 WaiterConfig={"Delay": 1})
         inst = ec2.describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0]
-        assert inst["BlockDeviceMappings"] == []
+        assert [b["DeviceName"] for b in inst["BlockDeviceMappings"]] == ["/dev/xvda"]
         # Again, at another device; Force is accepted.
         ec2.attach_volume(VolumeId=vid, InstanceId=iid, Device="/dev/xvdg")
         fleet.report({iid: "running"}, vols={iid: [(vid, "/dev/xvdg")]})
@@ -639,7 +645,7 @@ def test_launch_mappings(fleet, ec2, vols):
     )["Instances"][0]
     iid = i["InstanceId"]
     got = {b["DeviceName"]: b["Ebs"] for b in i["BlockDeviceMappings"]}
-    assert sorted(got) == ["/dev/sdf", "/dev/sdg"]
+    assert sorted(got) == ["/dev/sdf", "/dev/sdg", "/dev/xvda"]
     assert got["/dev/sdf"]["DeleteOnTermination"] is True
     assert got["/dev/sdg"]["DeleteOnTermination"] is False
     f, g = got["/dev/sdf"]["VolumeId"], got["/dev/sdg"]["VolumeId"]
@@ -659,7 +665,8 @@ def test_launch_mappings(fleet, ec2, vols):
     inst = ec2.describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0]
     assert {b["DeviceName"]: (b["Ebs"]["Status"], b["Ebs"]["DeleteOnTermination"])
             for b in inst["BlockDeviceMappings"]} == \
-        {"/dev/sdf": ("attached", True), "/dev/sdg": ("attached", False)}
+        {"/dev/sdf": ("attached", True), "/dev/sdg": ("attached", False),
+         "/dev/xvda": ("attached", True)}
     terminate(fleet, [iid])
     assert code(ec2.describe_volumes, VolumeIds=[f]) == "InvalidVolume.NotFound"
     assert f not in zone_vols(fleet.desired())
@@ -688,8 +695,9 @@ def test_modify_delete_on_termination(fleet, ec2, vols):
                             BlockDeviceMappings=[bdm("/dev/sdf")],
                             )["Instances"][0]["InstanceId"]
     fleet.report({iid: "running"})
-    (b,) = ec2.describe_instances(InstanceIds=[iid])["Reservations"][0][
-        "Instances"][0]["BlockDeviceMappings"]
+    (b,) = [b for b in ec2.describe_instances(InstanceIds=[iid])[
+        "Reservations"][0]["Instances"][0]["BlockDeviceMappings"]
+        if b["DeviceName"] == "/dev/sdf"]
     vid = b["Ebs"]["VolumeId"]
     vols.append(vid)
     ec2.modify_instance_attribute(InstanceId=iid, BlockDeviceMappings=[
@@ -698,7 +706,8 @@ def test_modify_delete_on_termination(fleet, ec2, vols):
     assert att["DeleteOnTermination"] is False
     attr = ec2.describe_instance_attribute(InstanceId=iid,
                                            Attribute="blockDeviceMapping")
-    assert attr["BlockDeviceMappings"][0]["Ebs"]["DeleteOnTermination"] is False
+    assert [b["Ebs"]["DeleteOnTermination"] for b in attr["BlockDeviceMappings"]
+            if b["DeviceName"] == "/dev/sdf"] == [False]
     assert code(ec2.modify_instance_attribute, InstanceId=iid,
                 BlockDeviceMappings=[{"DeviceName": "/dev/sdz",
                                       "Ebs": {"DeleteOnTermination": True}}]) \
@@ -719,7 +728,10 @@ def test_bad_mappings(fleet, ec2, vols):
     cases = (
         ([bdm("/dev/foo")], "InvalidBlockDeviceMapping"),
         ([bdm("/dev/sdf"), bdm("/dev/xvdf")], "InvalidBlockDeviceMapping"),
-        ([bdm("/dev/xvda", 20)], "InvalidParameterValue"),
+        ([{"DeviceName": "/dev/xvda", "Ebs": {"DeleteOnTermination": False}}],
+         "OperationNotPermitted"),
+        ([bdm("/dev/xvda", 20), bdm("/dev/sda1", 20)],
+         "InvalidBlockDeviceMapping"),
         ([bdm("/dev/sdf", 0)], "InvalidParameterValue"),
         ([{"DeviceName": "/dev/sdf",
            "Ebs": {"SnapshotId": "snap-0123456789abcdef0"}}],
@@ -733,9 +745,6 @@ def test_bad_mappings(fleet, ec2, vols):
                   MaxCount=1, Placement={"AvailabilityZone": ZONE},
                   BlockDeviceMappings=maps)
         assert e["Code"] == want, (maps, e)
-    e = error(ec2.run_instances, ImageId=fleet.image, MinCount=1, MaxCount=1,
-              BlockDeviceMappings=[bdm("/dev/sda1")])
-    assert "root device volumes are not supported yet" in e["Message"]
     # Good mappings on a launch refused for its count make nothing either.
     e = error(ec2.run_instances, ImageId=fleet.image, MinCount=100,
               MaxCount=100, Placement={"AvailabilityZone": ZONE},
@@ -744,3 +753,61 @@ def test_bad_mappings(fleet, ec2, vols):
                          "InstanceLimitExceeded"), e
     assert my_volume_ids(ec2) == before
     assert len(ec2.describe_instances()["Reservations"]) == n_inst
+
+
+def test_root_volume(fleet, ec2, vols):
+    """Each instance has its root volume, a vol- of the image's size or
+    the size its mapping asks; it is the instance's own disk: named in
+    the desired state with its size, never listed for the pool, not
+    detached, deleted or shrunk, and gone with the instance."""
+    iid = ec2.run_instances(
+        ImageId=fleet.image, MinCount=1, MaxCount=1,
+        Placement={"AvailabilityZone": ZONE},
+        BlockDeviceMappings=[bdm("/dev/xvda", 5, VolumeType="gp3")],
+    )["Instances"][0]["InstanceId"]
+    try:
+        fleet.report({iid: "running"})
+        inst = ec2.describe_instances(InstanceIds=[iid])["Reservations"][0][
+            "Instances"][0]
+        (root,) = inst["BlockDeviceMappings"]
+        assert root["DeviceName"] == "/dev/xvda"
+        assert (root["Ebs"]["Status"], root["Ebs"]["DeleteOnTermination"]) \
+            == ("attached", True)
+        vid = root["Ebs"]["VolumeId"]
+        assert vid.startswith("vol-")
+        v = volume(ec2, vid)
+        assert (v["State"], v["Size"], v["VolumeType"], v["Iops"]) == \
+            ("in-use", 5, "gp3", 3000)
+        assert [(a["InstanceId"], a["Device"], a["State"])
+                for a in v["Attachments"]] == [(iid, "/dev/xvda", "attached")]
+        found = ec2.describe_volumes(Filters=[
+            {"Name": "attachment.instance-id", "Values": [iid]}])["Volumes"]
+        assert [x["VolumeId"] for x in found] == [vid]
+        d = fleet.desired()
+        (w,) = [i for i in d["instances"] if i["id"] == iid]
+        assert (w["root_vol"], w["root_bytes"]) == (vid, 5 << 30)
+        assert w.get("vols", []) == []
+        assert vid not in zone_vols(d)
+        # The agent never reports it among the extra disks: it stays.
+        fleet.report({iid: "running"})
+        assert volume(ec2, vid)["Attachments"][0]["State"] == "attached"
+        assert code(ec2.detach_volume, VolumeId=vid) == "OperationNotPermitted"
+        assert code(ec2.detach_volume, VolumeId=vid, Force=True) == \
+            "OperationNotPermitted"
+        assert code(ec2.delete_volume, VolumeId=vid) == "VolumeInUse"
+        assert code(ec2.modify_volume, VolumeId=vid, Size=9) == \
+            "OperationNotPermitted"
+        assert code(ec2.modify_instance_attribute, InstanceId=iid,
+                    BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": {
+                        "DeleteOnTermination": False}}]) == \
+            "OperationNotPermitted"
+        other = new(ec2, vols)
+        assert code(ec2.attach_volume, VolumeId=other, InstanceId=iid,
+                    Device="/dev/xvda") == "InvalidParameterValue"
+        # Its type may change; its size stays.
+        ec2.modify_volume(VolumeId=vid, VolumeType="gp2")
+        assert volume(ec2, vid)["VolumeType"] == "gp2"
+    finally:
+        terminate(fleet, [iid])
+    assert code(ec2.describe_volumes, VolumeIds=[vid]) == \
+        "InvalidVolume.NotFound"

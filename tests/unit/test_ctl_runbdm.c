@@ -1,8 +1,9 @@
 /*
  * Tests of ctl_runbdm_parse: RunInstances' BlockDeviceMapping.N read
  * into volumes to make (defaults, NoDevice and VirtualName ignored) and
- * the mappings refused (device names, the root device, repeats, sizes,
- * snapshots, encryption, the limit).
+ * the mappings refused (device names, repeats, sizes, snapshots,
+ * encryption, the limit), and the root volume (the image's size, or a
+ * larger one mapped; never smaller, never kept after termination).
  */
 #include "ctl_test.h"
 
@@ -14,6 +15,7 @@
 #include "ctl_runbdm.h"
 
 #define ROOT	"/dev/xvda"
+#define ROOT_GIB 2	/* the image's size */
 
 /* Parse the form text s; the query stays in *q for the borrowed names. */
 static int
@@ -25,7 +27,7 @@ parse(struct ctl_query *q, const char *s, struct ctl_runbdm *b,
 	ctl_query_init(q);
 	assert_int_equal(ctl_query_add(q, s, strlen(s), &qerr), 0);
 	assert_int_equal(ctl_query_finish(q, &qerr), 0);
-	return ctl_runbdm_parse(q, ROOT, b, err);
+	return ctl_runbdm_parse(q, ROOT, ROOT_GIB, "", b, err);
 }
 
 static void
@@ -88,10 +90,18 @@ test_refused(void **state)
 		    "BlockDeviceMapping.2.Ebs.VolumeSize=1",
 		    MC_EC_INVALID_BLOCK_DEVICE_MAPPING },
 		{ "BlockDeviceMapping.1.DeviceName=/dev/xvda&"
-		    "BlockDeviceMapping.1.Ebs.VolumeSize=9",
-		    MC_EC_INVALID_PARAMETER_VALUE },
+		    "BlockDeviceMapping.1.Ebs.VolumeSize=1",
+		    MC_EC_INVALID_BLOCK_DEVICE_MAPPING },
 		{ "BlockDeviceMapping.1.DeviceName=/dev/sda1&"
-		    "BlockDeviceMapping.1.Ebs.VolumeSize=9",
+		    "BlockDeviceMapping.1.Ebs.DeleteOnTermination=false",
+		    MC_EC_OPERATION_NOT_PERMITTED },
+		{ "BlockDeviceMapping.1.DeviceName=/dev/xvda&"
+		    "BlockDeviceMapping.1.Ebs.VolumeSize=9&"
+		    "BlockDeviceMapping.2.DeviceName=/dev/sda1&"
+		    "BlockDeviceMapping.2.Ebs.VolumeSize=9",
+		    MC_EC_INVALID_BLOCK_DEVICE_MAPPING },
+		{ "BlockDeviceMapping.1.DeviceName=/dev/xvda&"
+		    "BlockDeviceMapping.1.Ebs.VolumeSize=99999999",
 		    MC_EC_INVALID_PARAMETER_VALUE },
 		{ "BlockDeviceMapping.1.DeviceName=/dev/sdf&"
 		    "BlockDeviceMapping.1.Ebs.VolumeSize=0",
@@ -131,6 +141,39 @@ test_refused(void **state)
 	}
 }
 
+/* The root volume: the image's size by default, a mapping grows it. */
+static void
+test_root(void **state)
+{
+	struct ctl_query	q;
+	struct ctl_runbdm	b;
+	struct mc_err		err = { 0 };
+
+	(void)state;
+	assert_int_equal(parse(&q, "ImageId=ami-1", &b, &err), 0);
+	assert_int_equal(b.root.size_gib, ROOT_GIB);
+	assert_int_equal(b.root.type, CTL_VT_GP2);
+	assert_false(b.root_mapped);
+	assert_string_equal(b.root_device, ROOT);
+	ctl_query_clear(&q);
+	assert_int_equal(parse(&q, "BlockDeviceMapping.1.DeviceName=/dev/sda1&"
+	    "BlockDeviceMapping.1.Ebs.VolumeSize=9&"
+	    "BlockDeviceMapping.1.Ebs.VolumeType=gp3&"
+	    "BlockDeviceMapping.2.DeviceName=/dev/sdf&"
+	    "BlockDeviceMapping.2.Ebs.VolumeSize=1", &b, &err), 0);
+	assert_int_equal(b.n, 1);
+	assert_true(b.root_mapped);
+	assert_int_equal(b.root.size_gib, 9);
+	assert_int_equal(b.root.type, CTL_VT_GP3);
+	ctl_query_clear(&q);
+	/* Only the type: the image's size. */
+	assert_int_equal(parse(&q, "BlockDeviceMapping.1.DeviceName=/dev/xvda&"
+	    "BlockDeviceMapping.1.Ebs.VolumeType=standard", &b, &err), 0);
+	assert_int_equal(b.root.size_gib, ROOT_GIB);
+	assert_int_equal(b.root.type, CTL_VT_STANDARD);
+	ctl_query_clear(&q);
+}
+
 static void
 test_limit(void **state)
 {
@@ -158,6 +201,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_made),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_root),
 		cmocka_unit_test(test_limit),
 	};
 
