@@ -276,6 +276,14 @@ static const struct ctl_pspec p_describe_images[] = {
 	FILTER_PARAMS,
 };
 
+static const struct ctl_pspec p_create_image[] = {
+	{ "InstanceId", CTL_P_STR },
+	{ "Name", CTL_P_STR },
+	{ "Description", CTL_P_STR },
+	{ "NoReboot", CTL_P_BOOL },
+	TAGSPEC_PARAMS,
+};
+
 static const struct ctl_pspec p_deregister_image[] = {
 	{ "ImageId", CTL_P_STR },
 	{ "DeleteAssociatedSnapshots", CTL_P_BOOL },
@@ -470,6 +478,7 @@ const struct ctl_action ctl_actions[] = {
 	    p_authorize_sg),
 	ACTION("AuthorizeSecurityGroupIngress", ctl_sgs_authorize_ingress,
 	    p_authorize_sg),
+	ACTION("CreateImage", ctl_images_create, p_create_image),
 	ACTION("CreateKeyPair", ctl_keypairs_create, p_create_key_pair),
 	ACTION("CreateSecurityGroup", ctl_sgs_create, p_create_sg),
 	ACTION("CreateSubnet", ctl_subnets_create, p_create_subnet),

@@ -151,13 +151,14 @@ ctl_image_insert(sqlite3 *db, const struct ctl_image *im, struct mc_err *err)
 	int n = ctl_sql_run(db, err, "INSERT INTO images (id, owner, name, "
 	    "description, state, location, format, size, virtual_size, sha256, "
 	    "architecture, root_device, kernel_id, ramdisk_id, cmdline, public, "
-	    "created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	    "?, ?)", "sssssssiissssssii",
+	    "created_ms, snapshot_id, source_instance) VALUES (?, ?, ?, ?, ?, "
+	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "sssssssiissssssiiss",
 	    im->id, im->owner, im->name, im->description, im->state,
 	    im->location, im->format, (int64_t)im->size,
 	    (int64_t)im->virtual_size, im->sha256, im->architecture,
 	    im->root_device, im->kernel_id, im->ramdisk_id, im->cmdline,
-	    (int64_t)im->public, im->created_ms);
+	    (int64_t)im->public, im->created_ms, im->snapshot_id,
+	    im->source_instance);
 
 	if (n == -2)
 		return mc_err_set(err, MC_EC_INVALID_AMI_NAME_DUPLICATE,
@@ -230,8 +231,10 @@ next_pending(sqlite3 *db, char *id, size_t idsz, struct mc_err *err)
 	sqlite3_stmt	*st;
 	int		 rc;
 
+	/* Images made from instances wait for their snapshot instead. */
 	if (ctl_sql_prepare(db, &st, err, "SELECT id FROM images WHERE "
-	    "state = 'pending' ORDER BY created_ms LIMIT 1", "") < 0)
+	    "state = 'pending' AND snapshot_id = '' ORDER BY created_ms "
+	    "LIMIT 1", "") < 0)
 		return -1;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)

@@ -119,4 +119,22 @@ int	ctl_images_describe_attr(const struct ctl_req *req,
 int	ctl_images_modify_attr(const struct ctl_req *req, struct ctl_xml *out,
 	    struct mc_err *err);
 
+/*
+ * In the caller's transaction, once snapshot snap is stored at path
+ * (size bytes, sha256): the images made from it (CreateImage) become
+ * available, their file a hard link of path in state_dir's image
+ * store.  Returns 0, or -1 with err set.
+ */
+int	ctl_images_snap_done(sqlite3 *db, const char *state_dir,
+	    const char *snap, const char *path, uint64_t size,
+	    const char *sha256, struct mc_err *err);
+
+/* The snapshot failed: the images waiting on it fail with why. */
+int	ctl_images_snap_failed(sqlite3 *db, const char *snap, const char *why,
+	    struct mc_err *err);
+
+/* CreateImage (ctl_images_create.c). */
+int	ctl_images_create(const struct ctl_req *req, struct ctl_xml *out,
+	    struct mc_err *err);
+
 #endif /* CTL_IMAGES_H */

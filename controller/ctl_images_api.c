@@ -273,7 +273,22 @@ image_xml(struct ctl_xml *x, const struct ctl_image *im)
 	ctl_xml_str(x, "description", im->description);
 	ctl_xml_str(x, "rootDeviceType", "ebs");
 	ctl_xml_str(x, "rootDeviceName", im->root_device);
-	ctl_xml_empty(x, "blockDeviceMapping");
+	if (im->snapshot_id[0] != '\0') {
+		ctl_xml_open(x, "blockDeviceMapping");
+		ctl_xml_open(x, "item");
+		ctl_xml_str(x, "deviceName", im->root_device);
+		ctl_xml_open(x, "ebs");
+		ctl_xml_str(x, "snapshotId", im->snapshot_id);
+		ctl_xml_int(x, "volumeSize", (int64_t)((im->virtual_size +
+		    (1ULL << 30) - 1) >> 30));
+		ctl_xml_bool(x, "deleteOnTermination", true);
+		ctl_xml_str(x, "volumeType", "gp2");
+		ctl_xml_bool(x, "encrypted", false);
+		ctl_xml_close(x);
+		ctl_xml_close(x);
+		ctl_xml_close(x);
+	} else
+		ctl_xml_empty(x, "blockDeviceMapping");
 	ctl_xml_str(x, "virtualizationType", "hvm");
 	ctl_xml_str(x, "platformDetails", "Linux/UNIX");
 	ctl_xml_str(x, "usageOperation", "RunInstances");
