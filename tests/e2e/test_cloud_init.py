@@ -20,6 +20,9 @@ echo "CLOUD-INIT-USER-DATA ran on $(hostname)" > /dev/ttyS0
 """
 
 
+ROOT_GIB = 4
+
+
 def ssh(key, addr, *cmd):
     return subprocess.run(
         ["ip", "netns", "exec", OUTSIDE_NS, "ssh", "-i", key, "-o", "BatchMode=yes",
@@ -46,7 +49,9 @@ def test_debian_cloud_init_and_ssh(cloud, tmp_path):
         ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=lan_ingress(22))
         inst = ec2.run_instances(ImageId=image, InstanceType="t3.micro", MinCount=1,
                                  MaxCount=1, KeyName="debian-e2e", SecurityGroupIds=[group],
-                                 UserData=USER_DATA)["Instances"][0]
+                                 UserData=USER_DATA, BlockDeviceMappings=[
+                                     {"DeviceName": "/dev/xvda",
+                                      "Ebs": {"VolumeSize": ROOT_GIB}}])["Instances"][0]
         iid = inst["InstanceId"]
         host = "ip-" + inst["PrivateIpAddress"].replace(".", "-")
         pub = inst["PublicIpAddress"]
@@ -72,6 +77,17 @@ def test_debian_cloud_init_and_ssh(cloud, tmp_path):
         subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(other)],
                        check=True)
         assert ssh(str(other), pub, "true").returncode != 0
+        # The root volume is as large as the mapping asked (the image is
+        # 2 GiB) and cloud-init grew the root filesystem into it.
+        (root,) = ec2.describe_volumes(Filters=[
+            {"Name": "attachment.instance-id", "Values": [iid]}])["Volumes"]
+        assert (root["Size"], root["Attachments"][0]["Device"]) == \
+            (ROOT_GIB, "/dev/xvda")
+        r = ssh(str(key), pub, "lsblk -bndo SIZE /dev/vda; "
+                "df -B1 --output=size / | tail -1")
+        disk, fs = (int(x) for x in r.stdout.split())
+        assert disk == ROOT_GIB << 30, r.stdout
+        assert fs > (ROOT_GIB - 1) << 30, r.stdout
     finally:
         if iid is not None:
             terminate(ec2, [iid])
