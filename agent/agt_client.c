@@ -88,6 +88,14 @@ agt_client_image_url(const struct agt_client *c, const char *id, char *buf,
 	(void)snprintf(buf, bufsz, "%s/v1/images/%s", c->base, id);
 }
 
+void
+agt_client_snapshot_url(const struct agt_client *c, const char *id,
+    const char *host, char *buf, size_t bufsz)
+{
+	(void)snprintf(buf, bufsz, "%s/v1/snapshots/%s?host=%s", c->base, id,
+	    host);
+}
+
 static size_t
 collect(char *p, size_t size, size_t n, void *arg)
 {

@@ -41,6 +41,10 @@ const char	*agt_client_auth(const struct agt_client *c);
 void	agt_client_image_url(const struct agt_client *c, const char *id,
 	    char *buf, size_t bufsz);
 
+/* The URL a snapshot's copy is PUT to, from host, into buf. */
+void	agt_client_snapshot_url(const struct agt_client *c, const char *id,
+	    const char *host, char *buf, size_t bufsz);
+
 /*
  * Register host; *ret_gen gets the desired-state generation.  Returns
  * 0, or -1 with err set.

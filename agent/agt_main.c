@@ -37,6 +37,7 @@
 #include "agt_net.h"
 #include "agt_poll.h"
 #include "agt_reconcile.h"
+#include "agt_snap.h"
 #include "st.h"
 
 #define PROG		"minicloud-agent"
@@ -49,7 +50,7 @@ struct agent {
 	struct agt		 a;
 	struct hv_events	*events;
 	struct agt_poll		*poll;
-	int			 wake[2];	/* poller and downloads */
+	int			 wake[2];	/* poller, downloads, snapshots */
 	int			 sig_fd;
 	char			 accel_why[MC_PROTO_WHY_MAX + 1];
 	struct hv_capacity	 cap;
@@ -220,6 +221,8 @@ agent_start(struct agent *g, struct mc_err *err)
 	    agt_client_new(g->conf.controller, g->conf.token, &g->a.client,
 	    err) < 0 || agt_images_new(g->a.cache_dir,
 	    agt_client_auth(g->a.client), g->wake[1], &g->a.images, err) < 0 ||
+	    agt_snap_new(g->conf.state_dir, agt_client_auth(g->a.client),
+	    g->wake[1], &g->a.snaps, err) < 0 ||
 	    start_network(g, err) < 0)
 		return -1;
 	return agt_poll_start(&g->conf, g->wake[1], &g->poll, err);
@@ -233,6 +236,7 @@ agent_stop(struct agent *g)
 	agt_poll_stop(g->poll);
 	hv_events_free(g->events);
 	agt_images_free(g->a.images);
+	agt_snap_free(g->a.snaps);
 	agt_reconcile_clear(&g->a);
 	agt_net_free(g->a.net);
 	st_pool_free(g->a.pool);

@@ -19,6 +19,7 @@
 #include "agt_inst.h"
 #include "agt_net.h"
 #include "agt_reconcile.h"
+#include "agt_snap.h"
 #include "agt_vol.h"
 
 #define FAILURES_MAX	3		/* steps failed in a row: give up */
@@ -245,6 +246,9 @@ one_instance(struct agt *a, const struct mc_proto_inst *w,
 	if (in == NULL)
 		return;
 	in->seen = true;
+	/* Stopped or copied for a snapshot: reported as it was meanwhile. */
+	if (agt_snap_holds(a->snaps, w->id))
+		return;
 	switch (w->want) {
 	case MC_PROTO_WANT_RUNNING:
 		now = want_running(a, w, in, st);
@@ -338,8 +342,13 @@ report(struct agt *a, int64_t now_ms)
 		r.v[i].n_vols = a->insts[i].n_vols;
 	}
 	r.n = a->n_insts;
+	if (agt_snap_report(a->snaps, &r) < 0) {
+		free(r.v);
+		return;
+	}
 	rc = agt_client_report(a->client, a->conf->name, &r, &err);
 	free(r.v);
+	free(r.snaps);
 	if (rc < 0) {
 		mc_log(MC_LOG_WARN, "report failed, retrying", "detail=%s",
 		    err.msg);
@@ -436,6 +445,8 @@ agt_reconcile(struct agt *a, int64_t now_ms)
 		    "detail=%s", err.msg);
 		return;
 	}
+	/* First: a job may hold an instance the loop below then skips. */
+	agt_snap_sync(a, now_ms);
 	for (i = 0; i < a->n_insts; i++)
 		a->insts[i].seen = false;
 	for (i = 0; a->have_desired && i < a->desired.n; i++)

@@ -24,6 +24,7 @@ struct agt_imds;
 struct agt_inst;
 struct agt_md;
 struct agt_net;
+struct agt_snap;
 struct hv_conn;
 struct st_pool;
 
@@ -38,6 +39,7 @@ struct agt {
 	struct agt_net		*net;		/* the instances' networks */
 	struct st_pool		*pool;		/* the zone's volumes */
 	int64_t			 pool_checked_ms;	/* last clean-up */
+	struct agt_snap		*snaps;		/* snapshot jobs */
 	struct agt_md		*md;		/* what the IMDS serves */
 	struct agt_imds		*imds;
 	struct agt_inst		*insts;		/* owned */

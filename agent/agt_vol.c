@@ -5,9 +5,11 @@
  * controller wants: missing ones get their storage made in the pool and
  * are attached (hot or cold), unwanted ones are detached (asked again
  * each round until the guest lets go), attached ones grow to their
- * wanted size, and what the domain has is what the agent reports.  libvirt is the record: an agent killed in the
- * middle finds, after its restart, each volume either in the domain or
- * not, and carries on from there.
+ * wanted size, and what the domain has is what the agent reports.  A
+ * volume made from a snapshot waits, unattached, until the snapshot's
+ * file is in the host's cache.  libvirt is the record: an agent killed
+ * in the middle finds, after its restart, each volume either in the
+ * domain or not, and carries on from there.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,9 @@
 #include "mc_log.h"
 #include "hv_domain.h"
 #include "st.h"
+#include "ami_cache.h"
+#include "agt_client.h"
+#include "agt_images.h"
 #include "agt_inst.h"
 #include "agt_reconcile.h"
 #include "agt_vol.h"
@@ -82,19 +87,61 @@ target_for(const char *device, const struct hv_disk *have, size_t n,
 	buf[0] = '\0';
 }
 
-/* The disk of volume v in the pool, at target. */
+/*
+ * Is the snapshot volume v is made from in the host's cache?  Starts
+ * its download (agt_images) when not; path gets its file.  Returns 1
+ * when it is there, 0 while it downloads, -1 with err set when it
+ * cannot be had.
+ */
+static int
+source_ready(struct agt *a, const struct mc_proto_vol *v, char *path,
+    size_t pathsz, struct mc_err *err)
+{
+	char why[MC_PROTO_WHY_MAX + 1], url[2048];
+
+	agt_client_image_url(a->client, v->source.id, url, sizeof(url));
+	switch (agt_images_ensure(a->images, &v->source, url, why,
+	    sizeof(why))) {
+	case AGT_IMG_READY:
+		return ami_cache_path(a->cache_dir, v->source.id, path, pathsz,
+		    err) < 0 ? -1 : 1;
+	case AGT_IMG_FETCHING:
+		return 0;
+	default:
+		return mc_err_set(err, MC_EC_INTERNAL_ERROR, "snapshot %s: %s",
+		    v->source.id, why);
+	}
+}
+
+/*
+ * The disk of volume v in the pool, at target; its storage made first
+ * (from its snapshot when it has one).  Returns 0, AGT_VOL_WAIT while
+ * the snapshot downloads (attach it a later round), -1 with err set.
+ */
+#define AGT_VOL_WAIT	1
 static int
 disk_of(struct agt *a, const struct mc_proto_vol *v, const char *target,
     struct hv_disk *d, struct mc_err *err)
 {
 	struct st_vol	sv;
 	struct st_disk	sd;
+	char		src[PATH_MAX];
+	int		rc;
 
 	memset(&sv, 0, sizeof(sv));
 	sv.id = v->id;
 	sv.size_gib = v->size_gib;
 	sv.format = strcmp(v->format, "raw") == 0 ? AMI_FORMAT_RAW :
 	    AMI_FORMAT_QCOW2;
+	/* Only a volume not made yet needs its snapshot's file. */
+	if (v->source.id[0] != '\0' && st_vol_size(a->pool, v->id,
+	    &(uint64_t){ 0 }, NULL) < 0) {
+		if ((rc = source_ready(a, v, src, sizeof(src), err)) <= 0)
+			return rc < 0 ? -1 : AGT_VOL_WAIT;
+		sv.source = src;
+		sv.source_format = strcmp(v->source.format, "raw") == 0 ?
+		    AMI_FORMAT_RAW : AMI_FORMAT_QCOW2;
+	}
 	if (st_vol_ensure(a->pool, &sv, err) < 0 ||
 	    st_vol_disk(a->pool, v->id, &sd, err) < 0)
 		return -1;
@@ -116,6 +163,7 @@ agt_vol_spec(struct agt *a, const struct mc_proto_inst *w,
 	const struct mc_proto_vol	*v;
 	char				 t[8];
 	size_t				 i;
+	int				 rc = 0;
 
 	spec->n_disks = 0;
 	for (i = 0; i < w->n_vols && i < HV_DISKS_MAX; i++) {
@@ -124,12 +172,14 @@ agt_vol_spec(struct agt *a, const struct mc_proto_inst *w,
 			continue;
 		target_for(w->vols[i].device, spec->disks, spec->n_disks, t,
 		    sizeof(t));
-		if (t[0] == '\0' || disk_of(a, v, t, &spec->disks[spec->n_disks],
-		    err) < 0)
+		if (t[0] == '\0' || (rc = disk_of(a, v, t,
+		    &spec->disks[spec->n_disks], err)) < 0)
 			return t[0] == '\0' ? mc_err_set(err,
 			    MC_EC_ATTACHMENT_LIMIT_EXCEEDED, "no disk slot "
 			    "left for %s", v->id) : -1;
-		spec->n_disks++;
+		/* Its snapshot still downloads: agt_vol_sync attaches it. */
+		if (rc != AGT_VOL_WAIT)
+			spec->n_disks++;
 	}
 	return 0;
 }
@@ -166,7 +216,10 @@ converge(struct agt *a, const struct mc_proto_inst *w,
 			continue;
 		target_for(w->vols[i].device, have, n, t, sizeof(t));
 		err.code = MC_EC_NONE;
-		if (t[0] == '\0' || disk_of(a, v, t, &d, &err) < 0 ||
+		if (t[0] != '\0' && (rc = disk_of(a, v, t, &d, &err)) ==
+		    AGT_VOL_WAIT)
+			continue;	/* its snapshot downloads: next round */
+		if (t[0] == '\0' || rc < 0 ||
 		    hv_domain_disk_attach(a->hv, w->id, &d, &err) < 0)
 			mc_log(MC_LOG_WARN, "cannot attach a volume, retrying",
 			    "instance=%s volume=%s detail=%s", w->id, v->id,

@@ -17,6 +17,7 @@
 
 #include "mc_cleanup.h"
 #include "mc_err.h"
+#include "mc_id.h"
 #include "ami_cache.h"
 #include "ami_exec.h"
 #include "ami_http.h"
@@ -29,13 +30,25 @@
 #define STDERR_CAP		4096	/* qemu-img complaints kept */
 #define SIZE_LEN		24	/* a uint64_t in decimal and a NUL */
 
+/*
+ * An image's id, or a snapshot's: volumes made from a snapshot fetch
+ * its file into the same cache.
+ */
+static int
+cache_id_check(const char *id, struct mc_err *err)
+{
+	if (mc_id_check(MC_ID_SNAPSHOT, id, NULL) == 0)
+		return 0;
+	return ami_id_check(id, err);
+}
+
 int
 ami_cache_path(const char *cache_dir, const char *image_id, char *buf,
     size_t bufsz, struct mc_err *err)
 {
 	int n;
 
-	if (ami_id_check(image_id, err) < 0)
+	if (cache_id_check(image_id, err) < 0)
 		return -1;
 	n = snprintf(buf, bufsz, "%s/%s", cache_dir, image_id);
 	if (n < 0 || (size_t)n >= bufsz)

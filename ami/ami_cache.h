@@ -19,9 +19,11 @@
 struct mc_err;
 
 /*
- * Path of image_id in the cache into buf (bufsz bytes).  Returns 0, or
- * -1 with err set: InvalidAMIID.Malformed for an id that is not one
- * (see ami_id_check), InternalError when buf is too small.
+ * Path of image_id in the cache into buf (bufsz bytes).  image_id is an
+ * image's id or a snapshot's ("snap-...": the file a volume is made
+ * from); every call below takes either.  Returns 0, or -1 with err set:
+ * InvalidAMIID.Malformed for an id that is neither (see ami_id_check),
+ * InternalError when buf is too small.
  */
 int	ami_cache_path(const char *cache_dir, const char *image_id, char *buf,
 	    size_t bufsz, struct mc_err *err);

@@ -288,6 +288,37 @@ test_paths_has_remove(void **state)
 	assert_int_equal(err.code, MC_EC_INVALID_AMI_ID_MALFORMED);
 }
 
+/* Snapshot ids name cache files too; other shapes never do. */
+static void
+test_path_ids(void **state)
+{
+	static const struct {
+		const char	*id;
+		enum mc_ec	 want;
+	} cases[] = {
+		{ "ami-0123456789abcdef0", MC_EC_NONE },
+		{ "aki-0123456789abcdef0", MC_EC_NONE },
+		{ "snap-0123456789abcdef0", MC_EC_NONE },
+		{ "snap-0123456789abcdef", MC_EC_INVALID_AMI_ID_MALFORMED },
+		{ "snap-0123456789ABCDEF0", MC_EC_INVALID_AMI_ID_MALFORMED },
+		{ "snap-../../etc/passwd", MC_EC_INVALID_AMI_ID_MALFORMED },
+		{ "vol-0123456789abcdef0", MC_EC_INVALID_AMI_ID_MALFORMED },
+		{ "", MC_EC_INVALID_AMI_ID_MALFORMED },
+	};
+	struct fixture	*f = *state;
+	char		 buf[600];
+	size_t		 i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct mc_err err = { 0 };
+		int rc = ami_cache_path(f->cache, cases[i].id, buf, sizeof(buf),
+		    &err);
+
+		assert_int_equal(rc, cases[i].want == MC_EC_NONE ? 0 : -1);
+		assert_int_equal(err.code, cases[i].want);
+	}
+}
+
 static void
 run(const char *dir, const char *cmd)
 {
@@ -402,6 +433,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_paths_has_remove, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_path_ids, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_overlay, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_overlay_failures, setup,
 		    teardown),

@@ -6,10 +6,12 @@
  * SMBIOS) on the serial console, powers off on ACPI, reboots, is
  * destroyed and undefined, with events throughout; then it gets
  * volumes made by st_dir: one cold-attached to the shut-off domain, one
- * hot-attached to the running guest, both hot-unplugged.
+ * hot-attached to the running guest, both hot-unplugged; the hot one is
+ * copied live (hv_backup) first.
  */
 #include <sys/stat.h>
 
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <pwd.h>
@@ -21,6 +23,8 @@
 
 #include "mc_cleanup.h"
 #include "mc_err.h"
+#include "ami_exec.h"
+#include "hv_backup.h"
 #include "hv_conn.h"
 #include "hv_domain.h"
 #include "hv_events.h"
@@ -771,6 +775,75 @@ reattach(struct real *r, const struct hv_disk *d)
 	fail_msg("%s", err.msg);
 }
 
+/* Run argv; fail the test unless it exits 0. */
+static void
+run_ok(const char *const argv[])
+{
+	struct mc_err err = { 0 };
+
+	if (ami_exec_ok(argv, 60000, 4096, NULL, &err) < 0)
+		fail_msg("%s", err.msg);
+}
+
+/*
+ * A live copy of volume disk d of the running guest: a plain qcow2
+ * (no backing file) with the volume's content (the guest does not
+ * write to it).
+ */
+static void
+backup_live(struct real *r, const struct hv_disk *d)
+{
+	struct hv_backup_status	 st = { 0 };
+	struct mc_err		 err = { 0 };
+	struct timespec		 pause = { 0, 100 * 1000 * 1000 };
+	MC_AUTOFREE char	*info = NULL;
+	char			 copy[PATH_MAX];
+	const char		*cmp[] = { "qemu-img", "compare", "-q", "-U", "-f",
+				    hv_format_name(d->format), "-F", "qcow2",
+				    d->path, copy, NULL };
+	const char		*inf[] = { "qemu-img", "info", "-U",
+				    "--output=json", copy, NULL };
+	long			 t0 = now_ms();
+
+	(void)snprintf(copy, sizeof(copy), "%s/copy.qcow2", r->dir);
+	assert_int_equal(hv_backup_abort(r->c, ID, &err), 0);	/* none */
+	assert_int_equal(hv_backup_begin(r->c, ID, "vdz", copy, &err), -1);
+	err.code = MC_EC_NONE;
+	if (hv_backup_begin(r->c, ID, d->target, copy, &err) < 0)
+		fail_msg("%s", err.msg);
+	while (st.state != HV_BACKUP_DONE && now_ms() - t0 < BOOT_MS) {
+		assert_int_equal(hv_backup_poll(r->c, ID, &st, &err), 0);
+		if (st.state == HV_BACKUP_FAILED)
+			fail_msg("backup failed: %s", st.why);
+		(void)nanosleep(&pause, NULL);
+	}
+	assert_int_equal(st.state, HV_BACKUP_DONE);
+	assert_int_equal(st.percent, 100);
+	/* Asked again, the finished job still answers. */
+	assert_int_equal(hv_backup_poll(r->c, ID, &st, &err), 0);
+	assert_int_equal(st.state, HV_BACKUP_DONE);
+	printf("    live backup of %s: %.1f s\n", d->target,
+	    (double)(now_ms() - t0) / 1000);
+	run_ok(cmp);
+	if (ami_exec_ok(inf, 60000, 65536, &info, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_non_null(strstr(info, "\"format\": \"qcow2\""));
+	assert_null(strstr(info, "backing"));
+	assert_int_equal(unlink(copy), 0);
+}
+
+/* Something for a copy to carry, at 1 MiB into volume file path. */
+static void
+write_pattern(const char *path)
+{
+	static const char	 text[] = "minicloud live backup";
+	MC_AUTOCLOSE int	 fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, text, sizeof(text), 1 << 20),
+	    (ssize_t)sizeof(text));
+}
+
 static void
 test_real_disks(void **state)
 {
@@ -786,6 +859,7 @@ test_real_disks(void **state)
 	p = make_pool(r, dir, sizeof(dir));
 	disk_from_pool(p, V1, "vdb", &d[0]);
 	disk_from_pool(p, V2, "vdc", &d[1]);
+	write_pattern(d[1].path);
 	r->spec.n_disks = 0;
 	assert_int_equal(hv_domain_define(r->c, &r->spec, &err), 0);
 	expect_disks(r->c, d, 0);
@@ -802,6 +876,7 @@ test_real_disks(void **state)
 	assert_int_equal(hv_domain_disk_attach(r->c, ID, &d[1], &err), 0);
 	expect_disks(r->c, d, 2);
 	assert_int_equal(owner(d[1].path), pw->pw_uid);
+	backup_live(r, &d[1]);
 	/* Unplug the hot one by serial, the cold one by target. */
 	(void)unplug(r, d[1].serial);
 	expect_disks(r->c, d, 1);
