@@ -105,6 +105,15 @@ void	ctl_importer_wake(struct ctl_importer *imp);
 /* Stop it; an import in progress may take up to its timeout. */
 void	ctl_importer_stop(struct ctl_importer *imp);
 
+/*
+ * Snapshot snap_id has just completed (its file is in the snapshot
+ * store): images waiting on it become available (ctl_images_snap.c).
+ * Runs in the caller's transaction, the one that marked it completed.
+ * Returns 0, or -1 with err set (the caller rolls back).
+ */
+int	ctl_images_snap_done(sqlite3 *db, const struct ctl_conf *conf,
+	    const char *snap_id, int64_t now_ms, struct mc_err *err);
+
 /* EC2 actions (ctl_images_api.c). */
 int	ctl_images_register(const struct ctl_req *req, struct ctl_xml *out,
 	    struct mc_err *err);
