@@ -17,6 +17,7 @@
 #include "ctl_keypairs.h"
 #include "ctl_regions.h"
 #include "ctl_sgs.h"
+#include "ctl_snaps.h"
 #include "ctl_tags.h"
 #include "ctl_vols.h"
 #include "ctl_vpcs.h"
@@ -466,6 +467,52 @@ static const struct ctl_pspec p_describe_volumes[] = {
 	FILTER_PARAMS,
 };
 
+static const struct ctl_pspec p_create_snapshot[] = {
+	{ "VolumeId", CTL_P_STR },
+	{ "Description", CTL_P_STR },
+	TAGSPEC_PARAMS,
+};
+
+static const struct ctl_pspec p_copy_snapshot[] = {
+	{ "SourceSnapshotId", CTL_P_STR },
+	{ "SourceRegion", CTL_P_STR },
+	{ "DestinationRegion", CTL_P_STR },
+	{ "Description", CTL_P_STR },
+	{ "Encrypted", CTL_P_BOOL },
+	{ "KmsKeyId", CTL_P_STR },
+	{ "PresignedUrl", CTL_P_STR },
+	TAGSPEC_PARAMS,
+};
+
+static const struct ctl_pspec p_snapshot_id[] = {
+	{ "SnapshotId", CTL_P_STR },
+};
+
+static const struct ctl_pspec p_describe_snapshots[] = {
+	{ "SnapshotId.N", CTL_P_STR },
+	{ "Owner.N", CTL_P_STR },
+	{ "RestorableBy.N", CTL_P_STR },
+	PAGE_PARAMS,
+	FILTER_PARAMS,
+};
+
+static const struct ctl_pspec p_describe_snapshot_attr[] = {
+	{ "SnapshotId", CTL_P_STR },
+	{ "Attribute", CTL_P_STR },
+};
+
+static const struct ctl_pspec p_modify_snapshot_attr[] = {
+	{ "SnapshotId", CTL_P_STR },
+	{ "Attribute", CTL_P_STR },
+	{ "OperationType", CTL_P_STR },
+	{ "UserId.N", CTL_P_STR },
+	{ "UserGroup.N", CTL_P_STR },
+	{ "CreateVolumePermission.Add.N.UserId", CTL_P_STR },
+	{ "CreateVolumePermission.Add.N.Group", CTL_P_STR },
+	{ "CreateVolumePermission.Remove.N.UserId", CTL_P_STR },
+	{ "CreateVolumePermission.Remove.N.Group", CTL_P_STR },
+};
+
 #define ACTION(name, fn, params) \
 	{ name, fn, params, MC_NELEMS(params) }
 
@@ -478,15 +525,18 @@ const struct ctl_action ctl_actions[] = {
 	    p_authorize_sg),
 	ACTION("AuthorizeSecurityGroupIngress", ctl_sgs_authorize_ingress,
 	    p_authorize_sg),
+	ACTION("CopySnapshot", ctl_snaps_copy, p_copy_snapshot),
 	ACTION("CreateImage", ctl_images_create, p_create_image),
 	ACTION("CreateKeyPair", ctl_keypairs_create, p_create_key_pair),
 	ACTION("CreateSecurityGroup", ctl_sgs_create, p_create_sg),
+	ACTION("CreateSnapshot", ctl_snaps_create, p_create_snapshot),
 	ACTION("CreateSubnet", ctl_subnets_create, p_create_subnet),
 	ACTION("CreateTags", ctl_tags_create, p_tags),
 	ACTION("CreateVolume", ctl_vols_create, p_create_volume),
 	ACTION("CreateVpc", ctl_vpcs_create, p_create_vpc),
 	ACTION("DeleteKeyPair", ctl_keypairs_delete, p_delete_key_pair),
 	ACTION("DeleteSecurityGroup", ctl_sgs_delete, p_delete_sg),
+	ACTION("DeleteSnapshot", ctl_snaps_delete, p_snapshot_id),
 	ACTION("DeleteSubnet", ctl_subnets_delete, p_subnet_id),
 	ACTION("DeleteTags", ctl_tags_delete, p_tags),
 	ACTION("DeleteVolume", ctl_vols_delete, p_volume_id),
@@ -516,6 +566,10 @@ const struct ctl_action ctl_actions[] = {
 	ACTION("DescribeSecurityGroupRules", ctl_sgs_describe_rules,
 	    p_describe_sg_rules),
 	ACTION("DescribeSecurityGroups", ctl_sgs_describe, p_describe_sgs),
+	ACTION("DescribeSnapshotAttribute", ctl_snaps_describe_attr,
+	    p_describe_snapshot_attr),
+	ACTION("DescribeSnapshots", ctl_snaps_describe,
+	    p_describe_snapshots),
 	ACTION("DescribeSubnets", ctl_subnets_describe, p_describe_subnets),
 	ACTION("DescribeTags", ctl_tags_describe, p_describe_tags),
 	ACTION("DescribeVolumeStatus", ctl_vols_status, p_describe_volumes),
@@ -540,6 +594,8 @@ const struct ctl_action ctl_actions[] = {
 	    p_modify_eni_attr),
 	ACTION("ModifySecurityGroupRules", ctl_sgs_modify_rules,
 	    p_modify_sg_rules),
+	ACTION("ModifySnapshotAttribute", ctl_snaps_modify_attr,
+	    p_modify_snapshot_attr),
 	ACTION("ModifySubnetAttribute", ctl_subnets_modify_attr,
 	    p_modify_subnet_attr),
 	ACTION("ModifyVolume", ctl_vols_modify, p_modify_volume),

@@ -23,29 +23,22 @@
 #include "mc_time.h"
 #include "ami_store.h"
 #include "ctl_agents.h"
+#include "ctl_agents_priv.h"
 #include "ctl_api.h"
 #include "ctl_conf.h"
 #include "ctl_desired.h"
 #include "ctl_hosts.h"
 #include "ctl_http.h"
 #include "ctl_notify.h"
+#include "ctl_snap.h"
 #include "ctl_query.h"
 #include "ctl_sql.h"
 #include "ctl_store.h"
 
 #define JSON		"application/json"
-#define SEG_MAX		64
 
-struct call {
-	const struct ctl_api		*api;
-	const struct ctl_http_req	*req;
-	struct ctl_http_resp		*resp;
-	char				 seg[SEG_MAX + 1];	/* the '*' */
-	struct ctl_query		 q;			/* URL query */
-};
-
-static void
-reply(struct call *c, int status, char *body)
+void
+ctl_agents_reply(struct ctl_agents_call *c, int status, char *body)
 {
 	c->resp->status = status;
 	c->resp->content_type = JSON;
@@ -53,8 +46,9 @@ reply(struct call *c, int status, char *body)
 	c->resp->body_len = body != NULL ? strlen(body) : 0;
 }
 
-static void
-reply_error(struct call *c, int status, const char *code, const char *msg)
+void
+ctl_agents_error(struct ctl_agents_call *c, int status, const char *code,
+    const char *msg)
 {
 	char *body = NULL;
 
@@ -62,23 +56,22 @@ reply_error(struct call *c, int status, const char *code, const char *msg)
 	if (asprintf(&body, "{\"error\":\"%s\",\"message\":\"%s\"}\n", code,
 	    msg) < 0)
 		body = NULL;
-	reply(c, status, body);
+	ctl_agents_reply(c, status, body);
 	mc_log(status >= 500 ? MC_LOG_ERROR : MC_LOG_INFO, "agent api refused",
 	    "peer=%s method=%s path=%s status=%d detail=%s", c->req->peer,
 	    c->req->method, c->req->path, status, msg);
 }
 
-static void
-reply_err(struct call *c, const struct mc_err *err)
+void
+ctl_agents_fail(struct ctl_agents_call *c, const struct mc_err *err)
 {
 	int status = err->code == MC_EC_INTERNAL_ERROR ? 500 : 400;
 
-	reply_error(c, status, mc_err_name(err->code), err->msg);
+	ctl_agents_error(c, status, mc_err_name(err->code), err->msg);
 }
 
-/* The token must match, compared in constant time. */
-static bool
-authorized(const struct call *c)
+bool
+ctl_agents_authorized(const struct ctl_agents_call *c)
 {
 	const char	*tok = c->api->conf->cluster_token;
 	const char	*h = ctl_http_header(c->req, "Authorization");
@@ -90,31 +83,30 @@ authorized(const struct call *c)
 	return strlen(h) == n && CRYPTO_memcmp(h, tok, n) == 0;
 }
 
-/* Take a store connection or answer 500. */
-static sqlite3 *
-db_get(struct call *c)
+sqlite3 *
+ctl_agents_db(struct ctl_agents_call *c)
 {
 	struct mc_err	 err = { 0 };
 	sqlite3		*db = ctl_store_get(c->api->store, &err);
 
 	if (db == NULL)
-		reply_err(c, &err);
+		ctl_agents_fail(c, &err);
 	return db;
 }
 
 static void
-on_health(struct call *c)
+on_health(struct ctl_agents_call *c)
 {
 	char *body = NULL;
 
 	if (asprintf(&body, "{\"status\":\"ok\",\"schema\":%d}\n",
 	    ctl_store_schema_latest()) < 0)
 		body = NULL;
-	reply(c, 200, body);
+	ctl_agents_reply(c, 200, body);
 }
 
 static void
-on_register(struct call *c)
+on_register(struct ctl_agents_call *c)
 {
 	struct mc_proto_host	 h;
 	struct mc_err		 err = { 0 };
@@ -124,12 +116,12 @@ on_register(struct call *c)
 
 	if (mc_proto_host_parse(c->req->body != NULL ? c->req->body : "",
 	    c->req->body_len, &h, &err) < 0)
-		return reply_err(c, &err);
-	if ((db = db_get(c)) == NULL)
+		return ctl_agents_fail(c, &err);
+	if ((db = ctl_agents_db(c)) == NULL)
 		return;
 	if (ctl_hosts_register(db, &h, mc_time_now_ms(), &gen, &err) < 0) {
 		ctl_store_put(c->api->store, db);
-		return reply_err(c, &err);
+		return ctl_agents_fail(c, &err);
 	}
 	ctl_store_put(c->api->store, db);
 	ctl_notify_bump();
@@ -139,13 +131,13 @@ on_register(struct call *c)
 	    (unsigned long long)h.disk_gib, h.accel, h.accel_why);
 	if (asprintf(&body, "{\"generation\":%" PRIu64 "}\n", gen) < 0)
 		body = NULL;
-	reply(c, 200, body);
+	ctl_agents_reply(c, 200, body);
 }
 
 /* An unsigned query parameter, def when absent; -1 when malformed. */
 static int
-query_u64(const struct call *c, const char *key, uint64_t def, uint64_t max,
-    uint64_t *ret)
+query_u64(const struct ctl_agents_call *c, const char *key, uint64_t def,
+    uint64_t max,    uint64_t *ret)
 {
 	const char		*s = ctl_query_get(&c->q, key);
 	char			*end;
@@ -168,21 +160,27 @@ query_u64(const struct call *c, const char *key, uint64_t def, uint64_t max,
  * "wait" seconds are up, whichever comes first.
  */
 static void
-on_desired(struct call *c)
+on_desired(struct ctl_agents_call *c)
 {
 	struct mc_proto_desired	 d;
 	struct mc_err		 err = { 0 };
 	uint64_t		 after, wait_s, gen = 0, seen;
+	size_t			 assigned = 0;
 	int64_t			 deadline, left;
 	sqlite3			*db;
 
 	if (query_u64(c, "after", 0, INT64_MAX, &after) < 0 ||
 	    query_u64(c, "wait", 0, CTL_AGENTS_WAIT_MAX_S, &wait_s) < 0)
-		return reply_error(c, 400, "InvalidParameterValue",
+		return ctl_agents_error(c, 400, "InvalidParameterValue",
 		    "after and wait must be numbers (wait at most 60)");
 	deadline = mc_time_now_ms() + (int64_t)wait_s * 1000;
-	if ((db = db_get(c)) == NULL)
+	if ((db = ctl_agents_db(c)) == NULL)
 		return;
+	/* A host that polls is up: it takes its zone's waiting snapshots. */
+	if (ctl_snap_assign_waiting(db, c->seg, &assigned, &err) < 0) {
+		ctl_store_put(c->api->store, db);
+		return ctl_agents_fail(c, &err);
+	}
 	for (;;) {
 		seen = ctl_notify_seen();
 		if (ctl_hosts_generation(db, c->seg, &gen, &err) < 0)
@@ -195,21 +193,21 @@ on_desired(struct call *c)
 	}
 	if (err.code == MC_EC_NONE && gen == 0) {
 		ctl_store_put(c->api->store, db);
-		return reply_error(c, 404, "UnknownHost",
+		return ctl_agents_error(c, 404, "UnknownHost",
 		    "this host has not registered");
 	}
 	if (err.code != MC_EC_NONE || ctl_desired_load(db, c->api->conf,
 	    c->seg, &d, &err) < 0) {
 		ctl_store_put(c->api->store, db);
-		return reply_err(c, &err);
+		return ctl_agents_fail(c, &err);
 	}
 	ctl_store_put(c->api->store, db);
-	reply(c, 200, mc_proto_desired_json(&d));
+	ctl_agents_reply(c, 200, mc_proto_desired_json(&d));
 	mc_proto_desired_clear(&d);
 }
 
 static void
-on_report(struct call *c)
+on_report(struct ctl_agents_call *c)
 {
 	struct mc_proto_report	 r;
 	struct mc_err		 err = { 0 };
@@ -217,25 +215,25 @@ on_report(struct call *c)
 
 	if (mc_proto_report_parse(c->req->body != NULL ? c->req->body : "",
 	    c->req->body_len, &r, &err) < 0)
-		return reply_err(c, &err);
-	if ((db = db_get(c)) == NULL) {
+		return ctl_agents_fail(c, &err);
+	if ((db = ctl_agents_db(c)) == NULL) {
 		mc_proto_report_clear(&r);
 		return;
 	}
 	if (ctl_hosts_touch(db, c->seg, mc_time_now_ms(), &err) == 0) {
 		ctl_store_put(c->api->store, db);
 		mc_proto_report_clear(&r);
-		return reply_error(c, 404, "UnknownHost",
+		return ctl_agents_error(c, 404, "UnknownHost",
 		    "this host has not registered");
 	}
 	if (ctl_hosts_report(db, c->seg, &r, mc_time_now_ms(), &err) < 0) {
 		ctl_store_put(c->api->store, db);
 		mc_proto_report_clear(&r);
-		return reply_err(c, &err);
+		return ctl_agents_fail(c, &err);
 	}
 	ctl_store_put(c->api->store, db);
 	mc_proto_report_clear(&r);
-	reply(c, 200, strdup("{}\n"));
+	ctl_agents_reply(c, 200, strdup("{}\n"));
 }
 
 /* Is id an image id (any kind)? */
@@ -247,9 +245,8 @@ image_id_ok(const char *id)
 	    mc_id_check(MC_ID_RAMDISK, id, NULL) == 0;
 }
 
-/* "bytes=N-" gives N; anything else (or none) is the whole file. */
-static uint64_t
-range_start(const struct call *c)
+uint64_t
+ctl_agents_range_start(const struct ctl_agents_call *c)
 {
 	const char		*r = ctl_http_header(c->req, "Range");
 	char			*end;
@@ -265,34 +262,19 @@ range_start(const struct call *c)
 	return v;
 }
 
-static void
-on_image(struct call *c)
+void
+ctl_agents_send_file(struct ctl_agents_call *c, const char *path)
 {
 	MC_AUTOCLOSE int fd = -1;
-	struct mc_err	 err = { 0 };
 	struct stat	 sb;
-	char		 path[4096];
-	int64_t		 ok = 0;
 	uint64_t	 from;
-	sqlite3		*db;
-	int		 found;
 
-	if (!image_id_ok(c->seg))
-		return reply_error(c, 404, "NotFound", "no such image");
-	if ((db = db_get(c)) == NULL)
-		return;
-	found = ctl_sql_int(db, &ok, &err, "SELECT 1 FROM images WHERE id = ? "
-	    "AND state = 'available'", "s", c->seg);
-	ctl_store_put(c->api->store, db);
-	if (found < 0)
-		return reply_err(c, &err);
-	if (found == 0 || ami_store_path(c->api->conf->state_dir, c->seg, path,
-	    sizeof(path), &err) < 0 ||
-	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &sb) < 0)
-		return reply_error(c, 404, "NotFound", "no such image");
-	from = range_start(c);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &sb) < 0)
+		return ctl_agents_error(c, 404, "NotFound", "no such image");
+	from = ctl_agents_range_start(c);
 	if (from > (uint64_t)sb.st_size)
-		return reply_error(c, 416, "InvalidRange", "range past the end");
+		return ctl_agents_error(c, 416, "InvalidRange",
+		    "range past the end");
 	c->resp->status = from > 0 ? 206 : 200;
 	c->resp->content_type = "application/octet-stream";
 	c->resp->fd_offset = from;
@@ -305,12 +287,39 @@ on_image(struct call *c)
 	c->resp->fd = mc_steal_fd(&fd);
 }
 
+/* An image file, or a completed snapshot's (a volume's source). */
+static void
+on_image(struct ctl_agents_call *c)
+{
+	struct mc_err	 err = { 0 };
+	char		 path[4096];
+	int64_t		 ok = 0;
+	sqlite3		*db;
+	int		 found;
+
+	if (mc_id_check(MC_ID_SNAPSHOT, c->seg, NULL) == 0)
+		return ctl_agents_snap_get(c);
+	if (!image_id_ok(c->seg))
+		return ctl_agents_error(c, 404, "NotFound", "no such image");
+	if ((db = ctl_agents_db(c)) == NULL)
+		return;
+	found = ctl_sql_int(db, &ok, &err, "SELECT 1 FROM images WHERE id = ? "
+	    "AND state = 'available'", "s", c->seg);
+	ctl_store_put(c->api->store, db);
+	if (found < 0)
+		return ctl_agents_fail(c, &err);
+	if (found == 0 || ami_store_path(c->api->conf->state_dir, c->seg, path,
+	    sizeof(path), &err) < 0)
+		return ctl_agents_error(c, 404, "NotFound", "no such image");
+	ctl_agents_send_file(c, path);
+}
+
 /*
  * PUT the console tail or the explain text of an instance, which must
  * be placed on the host named in ?host=.
  */
 static void
-put_instance_text(struct call *c, const char *column, size_t max)
+put_instance_text(struct ctl_agents_call *c, const char *column, size_t max)
 {
 	struct mc_err	 err = { 0 };
 	const char	*host = ctl_query_get(&c->q, "host");
@@ -321,14 +330,14 @@ put_instance_text(struct call *c, const char *column, size_t max)
 	int		 n;
 
 	if (mc_id_check(MC_ID_INSTANCE, c->seg, NULL) < 0 || host == NULL)
-		return reply_error(c, 400, "InvalidParameterValue",
+		return ctl_agents_error(c, 400, "InvalidParameterValue",
 		    "an instance id and ?host= are needed");
 	/* Keep the end: a console's newest lines are what users want. */
 	if (len > max) {
 		body += len - max;
 		len = max;
 	}
-	if ((db = db_get(c)) == NULL)
+	if ((db = ctl_agents_db(c)) == NULL)
 		return;
 	(void)snprintf(sql, sizeof(sql), "UPDATE instances SET %s = ?, "
 	    "%s_ms = ? WHERE id = ? AND host = ?", column, column);
@@ -336,21 +345,21 @@ put_instance_text(struct call *c, const char *column, size_t max)
 	    c->seg, host);
 	ctl_store_put(c->api->store, db);
 	if (n < 0)
-		return reply_err(c, &err);
+		return ctl_agents_fail(c, &err);
 	if (n == 0)
-		return reply_error(c, 404, "NotFound",
+		return ctl_agents_error(c, 404, "NotFound",
 		    "no such instance on this host");
-	reply(c, 204, NULL);
+	ctl_agents_reply(c, 204, NULL);
 }
 
 static void
-on_console(struct call *c)
+on_console(struct ctl_agents_call *c)
 {
 	put_instance_text(c, "console", CTL_CONSOLE_MAX);
 }
 
 static void
-on_explain(struct call *c)
+on_explain(struct ctl_agents_call *c)
 {
 	put_instance_text(c, "explain", CTL_EXPLAIN_MAX);
 }
@@ -358,16 +367,21 @@ on_explain(struct call *c)
 static const struct {
 	const char	*method;
 	const char	*pattern;	/* one '*' segment at most */
-	void		(*fn)(struct call *);
+	void		(*fn)(struct ctl_agents_call *);
 	bool		 auth;
+	/* Uploads: take the body as a stream (ctl_agents_stream). */
+	int		(*open)(struct ctl_agents_call *,
+			    struct ctl_http_sink *);
 } routes[] = {
-	{ "GET", "/v1/health", on_health, false },
-	{ "POST", "/v1/hosts/register", on_register, true },
-	{ "GET", "/v1/hosts/*/desired", on_desired, true },
-	{ "POST", "/v1/hosts/*/report", on_report, true },
-	{ "GET", "/v1/images/*", on_image, true },
-	{ "PUT", "/v1/instances/*/console", on_console, true },
-	{ "PUT", "/v1/instances/*/explain", on_explain, true },
+	{ "GET", "/v1/health", on_health, false, NULL },
+	{ "POST", "/v1/hosts/register", on_register, true, NULL },
+	{ "GET", "/v1/hosts/*/desired", on_desired, true, NULL },
+	{ "POST", "/v1/hosts/*/report", on_report, true, NULL },
+	{ "GET", "/v1/images/*", on_image, true, NULL },
+	{ "PUT", "/v1/instances/*/console", on_console, true, NULL },
+	{ "PUT", "/v1/instances/*/explain", on_explain, true, NULL },
+	{ "PUT", "/v1/snapshots/*", ctl_agents_snap_put, true,
+	    ctl_agents_snap_open },
 };
 
 /* Match path against pattern, capturing the '*' segment into seg. */
@@ -392,34 +406,70 @@ match(const char *pattern, const char *path, char *seg, size_t segsz)
 	return strspn(seg, "abcdefghijklmnopqrstuvwxyz0123456789-.") == n;
 }
 
+/*
+ * Set c up for req and find its route: its index, or -1 when c has been
+ * answered (unknown path, no token, too large, a bad query).
+ */
+static int
+route_of(struct ctl_agents_call *c, void *arg, const struct ctl_http_req *req,
+    struct ctl_http_resp *resp)
+{
+	struct mc_err	err = { 0 };
+	size_t		i;
+
+	memset(c, 0, sizeof(*c));
+	c->api = arg;
+	c->req = req;
+	c->resp = resp;
+	ctl_query_init(&c->q);
+	for (i = 0; i < MC_NELEMS(routes); i++)
+		if (strcmp(routes[i].method, req->method) == 0 &&
+		    match(routes[i].pattern, req->path, c->seg, sizeof(c->seg)))
+			break;
+	if (i == MC_NELEMS(routes))
+		ctl_agents_error(c, 404, "NotFound", "no such agent API path");
+	else if (routes[i].auth && !ctl_agents_authorized(c))
+		ctl_agents_error(c, 401, "AuthFailure", "a valid cluster token "
+		    "is needed (Authorization: Bearer ...)");
+	else if (req->too_large)
+		ctl_agents_error(c, 413, "TooLarge", "the body is too large");
+	else if (ctl_query_add(&c->q, req->query, strlen(req->query),
+	    &err) < 0 || ctl_query_finish(&c->q, &err) < 0)
+		ctl_agents_fail(c, &err);
+	else
+		return (int)i;
+	return -1;
+}
+
 void
 ctl_agents_serve(void *arg, const struct ctl_http_req *req,
     struct ctl_http_resp *resp)
 {
-	struct call	c;
-	struct mc_err	err = { 0 };
-	size_t		i;
+	struct ctl_agents_call	c;
+	int			i;
 
-	memset(&c, 0, sizeof(c));
-	c.api = arg;
-	c.req = req;
-	c.resp = resp;
-	ctl_query_init(&c.q);
+	if ((i = route_of(&c, arg, req, resp)) >= 0)
+		routes[i].fn(&c);
+	ctl_query_clear(&c.q);
+}
+
+int
+ctl_agents_stream(void *arg, const struct ctl_http_req *req,
+    struct ctl_http_sink *ret, struct ctl_http_resp *resp)
+{
+	struct ctl_agents_call	c;
+	size_t			i;
+	int			k, rc = -1;
+
 	for (i = 0; i < MC_NELEMS(routes); i++)
-		if (strcmp(routes[i].method, req->method) == 0 &&
+		if (routes[i].open != NULL &&
+		    strcmp(routes[i].method, req->method) == 0 &&
 		    match(routes[i].pattern, req->path, c.seg, sizeof(c.seg)))
 			break;
 	if (i == MC_NELEMS(routes))
-		reply_error(&c, 404, "NotFound", "no such agent API path");
-	else if (routes[i].auth && !authorized(&c))
-		reply_error(&c, 401, "AuthFailure", "a valid cluster token is "
-		    "needed (Authorization: Bearer ...)");
-	else if (req->too_large)
-		reply_error(&c, 413, "TooLarge", "the body is too large");
-	else if (ctl_query_add(&c.q, req->query, strlen(req->query), &err) < 0 ||
-	    ctl_query_finish(&c.q, &err) < 0)
-		reply_err(&c, &err);
-	else
-		routes[i].fn(&c);
+		return 0;	/* not an upload: the body is collected */
+	if ((k = route_of(&c, arg, req, resp)) >= 0)
+		rc = routes[k].open(&c, ret);
 	ctl_query_clear(&c.q);
+	return rc;
 }

@@ -3,8 +3,9 @@
  * protocol carries it: every instance placed there (not terminated),
  * the image files each needs, its network interface and what its
  * metadata service must say, the security groups of those
- * interfaces (ctl_sg_desired), and the volumes of the host's zone with
- * the ones each instance should have attached (ctl_vol_desired).
+ * interfaces (ctl_sg_desired), the volumes of the host's zone with
+ * the ones each instance should have attached (ctl_vol_desired), and
+ * the snapshots the host must take (ctl_snap).
  */
 #ifndef CTL_DESIRED_H
 #define CTL_DESIRED_H

@@ -12,6 +12,7 @@
 #include "ctl_hosts.h"
 #include "ctl_inst.h"
 #include "ctl_notify.h"
+#include "ctl_snap.h"
 #include "ctl_sql.h"
 #include "ctl_vol.h"
 
@@ -228,7 +229,8 @@ ctl_hosts_report(sqlite3 *db, const char *host,
 			return -1;
 		}
 	}
-	if (ctl_hosts_touch(db, host, now_ms, err) < 0 ||
+	if (ctl_snap_report(db, host, r, &bumped, err) < 0 ||
+	    ctl_hosts_touch(db, host, now_ms, err) < 0 ||
 	    ctl_sql_commit(db, err) < 0) {
 		ctl_sql_rollback(db);
 		return -1;

@@ -32,12 +32,19 @@ struct ctl_http {
 	void			(*handle)(void *, const struct ctl_http_req *,
 				    struct ctl_http_resp *);
 	void			*arg;
+	int			(*stream)(void *, const struct ctl_http_req *,
+				    struct ctl_http_sink *,
+				    struct ctl_http_resp *);
 };
 
 /* Per-request state, from the URI callback to the completion callback. */
 struct call {
 	char			*uri;		/* raw request target */
+	const char		*query;		/* in uri, after the split */
 	bool			 started;
+	bool			 streaming;	/* body goes to sink */
+	bool			 handled;	/* the handler ran */
+	struct ctl_http_sink	 sink;
 	bool			 too_large;
 	struct mc_buf		 body;
 	struct ctl_http_hdr	 hdrs[CTL_HTTP_MAX_HEADERS];
@@ -69,6 +76,8 @@ on_done(void *cls, struct MHD_Connection *con, void **con_cls,
 	(void)toe;
 	if (c == NULL)
 		return;
+	if (c->streaming)
+		c->sink.end(c->sink.ctx, c->handled);
 	mc_buf_clear(&c->body);
 	free(c->uri);
 	free(c);
@@ -110,6 +119,68 @@ peer_name(struct MHD_Connection *con, char *buf, size_t bufsz)
 	(void)snprintf(buf, bufsz, "%s", ip);
 }
 
+/*
+ * The request as handlers see it (peer is the caller's buffer).  The
+ * raw target is split in place, once: the path, then the query.
+ */
+static void
+request_of(struct MHD_Connection *con, struct call *c, const char *method,
+    char *peer, struct ctl_http_req *req)
+{
+	char *q;
+
+	memset(req, 0, sizeof(*req));
+	if (c->query == NULL) {
+		(void)MHD_get_connection_values(con, MHD_HEADER_KIND,
+		    collect_header, c);
+		q = strchr(c->uri, '?');
+		if (q != NULL)
+			*q++ = '\0';
+		c->query = q != NULL ? q : "";
+	}
+	peer_name(con, peer, INET6_ADDRSTRLEN);
+	req->method = method;
+	req->path = c->uri;
+	req->query = c->query;
+	req->hdrs = c->hdrs;
+	req->n_hdrs = c->n_hdrs;
+	req->peer = peer;
+}
+
+/* Queue resp (whose body or fd it takes) on con. */
+static enum MHD_Result
+queue(struct MHD_Connection *con, struct ctl_http_resp *resp)
+{
+	struct MHD_Response	*r;
+	enum MHD_Result		 rc;
+
+	if (resp->fd >= 0) {
+		free(resp->body);
+		/* MHD owns the fd from here, even when this fails. */
+		r = MHD_create_response_from_fd_at_offset64(resp->fd_len,
+		    resp->fd, resp->fd_offset);
+	} else {
+		r = MHD_create_response_from_buffer(resp->body_len, resp->body,
+		    MHD_RESPMEM_MUST_FREE);
+		if (r == NULL)
+			free(resp->body);
+	}
+	if (r == NULL)
+		return MHD_NO;
+	for (int i = 0; i < resp->n_headers; i++)
+		(void)MHD_add_response_header(r, resp->headers[i].name,
+		    resp->headers[i].value);
+	if (resp->content_type != NULL)
+		(void)MHD_add_response_header(r, "Content-Type",
+		    resp->content_type);
+	if (resp->request_id[0] != '\0')
+		(void)MHD_add_response_header(r, "x-amzn-RequestId",
+		    resp->request_id);
+	rc = MHD_queue_response(con, (unsigned)resp->status, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
 /* Run the handler on the complete request and queue its response. */
 static enum MHD_Result
 respond(struct ctl_http *h, struct MHD_Connection *con, struct call *c,
@@ -117,56 +188,44 @@ respond(struct ctl_http *h, struct MHD_Connection *con, struct call *c,
 {
 	struct ctl_http_req	 req;
 	struct ctl_http_resp	 resp;
-	struct MHD_Response	*r;
 	char			 peer[INET6_ADDRSTRLEN];
-	char			*q;
-	enum MHD_Result		 rc;
 
-	memset(&req, 0, sizeof(req));
 	memset(&resp, 0, sizeof(resp));
 	resp.fd = -1;
-	(void)MHD_get_connection_values(con, MHD_HEADER_KIND, collect_header,
-	    c);
-	peer_name(con, peer, sizeof(peer));
-	/* Split the raw target in place: path, then the query after '?'. */
-	q = strchr(c->uri, '?');
-	if (q != NULL)
-		*q++ = '\0';
-	req.method = method;
-	req.path = c->uri;
-	req.query = q != NULL ? q : "";
-	req.hdrs = c->hdrs;
-	req.n_hdrs = c->n_hdrs;
+	request_of(con, c, method, peer, &req);
 	req.too_large = c->too_large || c->body.failed;
-	req.body = req.too_large ? NULL : c->body.data;
-	req.body_len = req.too_large ? 0 : c->body.len;
-	req.peer = peer;
+	req.body = req.too_large || c->streaming ? NULL : c->body.data;
+	req.body_len = req.too_large || c->streaming ? 0 : c->body.len;
+	req.stream = c->streaming ? c->sink.ctx : NULL;
 	h->handle(h->arg, &req, &resp);
+	c->handled = true;
+	return queue(con, &resp);
+}
 
-	if (resp.fd >= 0) {
-		free(resp.body);
-		/* MHD owns the fd from here, even when this fails. */
-		r = MHD_create_response_from_fd_at_offset64(resp.fd_len,
-		    resp.fd, resp.fd_offset);
-	} else {
-		r = MHD_create_response_from_buffer(resp.body_len, resp.body,
-		    MHD_RESPMEM_MUST_FREE);
-		if (r == NULL)
-			free(resp.body);
-	}
-	if (r == NULL)
-		return MHD_NO;
-	for (int i = 0; i < resp.n_headers; i++)
-		(void)MHD_add_response_header(r, resp.headers[i].name,
-		    resp.headers[i].value);
-	if (resp.content_type != NULL)
-		(void)MHD_add_response_header(r, "Content-Type",
-		    resp.content_type);
-	if (resp.request_id[0] != '\0')
-		(void)MHD_add_response_header(r, "x-amzn-RequestId",
-		    resp.request_id);
-	rc = MHD_queue_response(con, (unsigned)resp.status, r);
-	MHD_destroy_response(r);
+/*
+ * Ask the stream hook about a request whose head just arrived: 1 the
+ * body is streamed, 0 collected, -1 answered (the response is queued,
+ * or MHD_NO is in *ret).
+ */
+static int
+stream_start(struct ctl_http *h, struct MHD_Connection *con, struct call *c,
+    const char *method, enum MHD_Result *ret)
+{
+	struct ctl_http_req	 req;
+	struct ctl_http_resp	 resp;
+	char			 peer[INET6_ADDRSTRLEN];
+	int			 rc;
+
+	if (h->stream == NULL)
+		return 0;
+	memset(&resp, 0, sizeof(resp));
+	resp.fd = -1;
+	request_of(con, c, method, peer, &req);
+	rc = h->stream(h->arg, &req, &c->sink, &resp);
+	if (rc > 0)
+		c->streaming = true;
+	if (rc < 0)
+		*ret = queue(con, &resp);
 	return rc;
 }
 
@@ -200,12 +259,23 @@ on_request(void *cls, struct MHD_Connection *con, const char *url,
 	if (c == NULL || c->uri == NULL)
 		return MHD_NO;	/* out of memory: drop the connection */
 	if (!c->started) {
+		enum MHD_Result	 answered = MHD_NO;
+		int		 k;
+
 		c->started = true;
+		if ((k = stream_start(h, con, c, method, &answered)) != 0)
+			return k > 0 ? MHD_YES : answered;
 		/* Refuse a declared oversize body before reading any of it. */
 		if (declared_too_large(h, con)) {
 			c->too_large = true;
 			return respond(h, con, c, method);
 		}
+		return MHD_YES;
+	}
+	if (*upload_size > 0 && c->streaming) {
+		if (c->sink.write(c->sink.ctx, upload, *upload_size) < 0)
+			return MHD_NO;	/* the sink says why, at its end */
+		*upload_size = 0;
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
@@ -293,6 +363,7 @@ ctl_http_start(const struct ctl_http_opts *opts,
 	h->body_limit = opts->body_limit;
 	h->handle = handle;
 	h->arg = arg;
+	h->stream = opts->stream;
 	if ((h->fd = listen_on(&opts->addr, &h->port, err)) < 0) {
 		free(h);
 		return -1;

@@ -34,6 +34,7 @@ struct ctl_http_req {
 	const char			*body;	/* NULL when there is none */
 	size_t				 body_len;
 	bool				 too_large; /* body over the limit */
+	void				*stream; /* the sink's ctx: body streamed */
 	const char			*peer;	/* client address */
 };
 
@@ -60,6 +61,18 @@ struct ctl_http_resp {
 void	ctl_http_resp_header(struct ctl_http_resp *resp, const char *name,
 	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/*
+ * Where a streamed body goes (an upload of any size): write gets each
+ * piece as it arrives and returns 0, or -1 to drop the connection; end
+ * is called once the request is over, complete when the handler ran.
+ * Both are called from the connection's thread.
+ */
+struct ctl_http_sink {
+	void	*ctx;
+	int	(*write)(void *ctx, const char *data, size_t len);
+	void	(*end)(void *ctx, bool complete);
+};
+
 struct ctl_http_opts {
 	struct mc_addr	addr;
 	size_t		body_limit;	/* bytes */
@@ -68,6 +81,16 @@ struct ctl_http_opts {
 	unsigned	timeout_s;	/* idle connection timeout */
 	/* One thread per connection, for handlers that block (long polls). */
 	bool		thread_per_conn;
+	/*
+	 * Optional: called once a request's head has arrived (req->body is
+	 * NULL).  Returns 1 with *ret filled to stream the body into it
+	 * (body_limit does not apply; req->stream is ret->ctx for the
+	 * handler), 0 to collect the body as usual, or -1 with resp filled
+	 * to answer at once without reading the body.
+	 */
+	int		(*stream)(void *arg, const struct ctl_http_req *req,
+			    struct ctl_http_sink *ret,
+			    struct ctl_http_resp *resp);
 };
 
 /*

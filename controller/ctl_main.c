@@ -22,6 +22,7 @@
 #include "ctl_images.h"
 #include "ctl_notify.h"
 #include "ctl_rate.h"
+#include "ctl_snap.h"
 #include "ctl_store.h"
 #include "mc_time.h"
 
@@ -58,6 +59,7 @@ start_listeners(struct controller *c, struct mc_err *err)
 	o.addr = c->conf.agent_listen;
 	o.body_limit = AGENT_BODY_MAX;
 	o.thread_per_conn = true;
+	o.stream = ctl_agents_stream;	/* snapshot uploads: any size */
 	o.timeout_s = IDLE_S + 30;	/* longer than a long poll */
 	return ctl_http_start(&o, ctl_agents_serve, &c->api, &c->agent_http,
 	    err);
@@ -71,7 +73,8 @@ controller_start(struct controller *c, struct mc_err *err)
 	(void)mc_log_level_parse(c->conf.log_level, &level);
 	mc_log_set_level(level);
 	if (mc_fs_mkdirs(c->conf.state_dir, 0700, err) < 0 ||
-	    ctl_store_open(c->conf.state_dir, &c->store, err) < 0)
+	    ctl_store_open(c->conf.state_dir, &c->store, err) < 0 ||
+	    ctl_snap_file_init(c->conf.state_dir, err) < 0)
 		return -1;
 	c->rate = ctl_rate_new((double)c->conf.api_rate,
 	    (double)c->conf.api_burst);

@@ -52,6 +52,8 @@ static const struct {
 	    "SELECT 1 FROM security_groups WHERE id = ?1 AND account_id = ?2" },
 	{ "vol-", "volume", MC_EC_INVALID_VOLUME_NOT_FOUND,
 	    "SELECT 1 FROM volumes WHERE id = ?1 AND account_id = ?2" },
+	{ "snap-", "snapshot", MC_EC_INVALID_SNAPSHOT_NOT_FOUND,
+	    "SELECT 1 FROM snapshots WHERE id = ?1 AND account_id = ?2" },
 	{ "sgr-", "security-group-rule", MC_EC_INVALID_SG_RULE_ID_NOT_FOUND,
 	    "SELECT 1 FROM sg_rules r JOIN security_groups g ON g.id = "
 	    "r.group_id WHERE r.id = ?1 AND g.account_id = ?2" },

@@ -160,6 +160,17 @@ ctl_vol_create(sqlite3 *db, const char *account, const char *zone,
 }
 
 int
+ctl_vol_set_snapshot(sqlite3 *db, struct ctl_vol *v, const char *id,
+    struct mc_err *err)
+{
+	if (ctl_sql_run(db, err, "UPDATE volumes SET snapshot_id = ? WHERE "
+	    "id = ?", "ss", id, v->id) < 0)
+		return -1;
+	(void)snprintf(v->snapshot_id, sizeof(v->snapshot_id), "%s", id);
+	return 0;
+}
+
+int
 ctl_vol_find(sqlite3 *db, const char *account, const char *id,
     struct ctl_vol *ret, struct mc_err *err)
 {

@@ -80,6 +80,10 @@ int	ctl_vol_create(sqlite3 *db, const char *account, const char *zone,
 	    const char *hash, int64_t now_ms, struct ctl_vol *ret,
 	    struct mc_err *err);
 
+/* v was made from snapshot id: say so in its row and in *v. */
+int	ctl_vol_set_snapshot(sqlite3 *db, struct ctl_vol *v, const char *id,
+	    struct mc_err *err);
+
 /*
  * Volume id of account: 0 and *ret, or -1 with err set
  * (InvalidVolumeID.Malformed, InvalidVolume.NotFound).

@@ -1,10 +1,12 @@
 /*
  * ctl_vol_desired: the volumes in a host's desired state.  Every volume
  * of the host's zone is listed, attached or not, so that the agent keeps
- * its storage and removes the storage of volumes no longer listed; each
- * instance lists the volumes it should have, attaching or attached (a
- * detaching one is left out: the agent takes it off the domain).  A
- * root volume is the instance's own disk: named (root_vol), never listed.
+ * its storage and removes the storage of volumes no longer listed; one
+ * made from a snapshot names it as its source, which the agent fetches
+ * like an image.  Each instance lists the volumes it should have,
+ * attaching or attached (a detaching one is left out: the agent takes
+ * it off the domain).  A root volume is the instance's own disk: named
+ * (root_vol), never listed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +26,10 @@ vol_row(sqlite3_stmt *st, void *p)
 	v->size_gib = (uint64_t)sqlite3_column_int64(st, 1);
 	ctl_sql_text(st, 2, v->format, sizeof(v->format));
 	ctl_sql_text(st, 3, v->zone, sizeof(v->zone));
+	ctl_sql_text(st, 4, v->source.id, sizeof(v->source.id));
+	ctl_sql_text(st, 5, v->source.format, sizeof(v->source.format));
+	ctl_sql_text(st, 6, v->source.sha256, sizeof(v->source.sha256));
+	v->source.size = (uint64_t)sqlite3_column_int64(st, 7);
 }
 
 /* The wanted attachments of instance w into w->vols. */
@@ -73,10 +79,13 @@ ctl_vol_desired_load(sqlite3 *db, const char *host, struct mc_proto_desired *d,
 	 * listed volume.
 	 */
 	if (ctl_sql_rows(db, &v, &n, sizeof(*d->volumes), vol_row, err,
-	    "SELECT id, size_gib, format, zone FROM volumes WHERE root = 0 "
-	    "AND (zone = (SELECT zone FROM hosts WHERE name = ?1) OR id IN "
-	    "(SELECT a.volume_id FROM vol_attachments a JOIN instances i ON "
-	    "i.id = a.instance_id WHERE i.host = ?1)) ORDER BY id", "s",
+	    "SELECT v.id, v.size_gib, v.format, v.zone, coalesce(s.id, ''), "
+	    "coalesce(s.format, ''), coalesce(s.sha256, ''), "
+	    "coalesce(s.size, 0) FROM volumes v LEFT JOIN snapshots s ON "
+	    "s.id = v.snapshot_id AND s.state = 'completed' WHERE v.root = 0 "
+	    "AND (v.zone = (SELECT zone FROM hosts WHERE name = ?1) OR v.id "
+	    "IN (SELECT a.volume_id FROM vol_attachments a JOIN instances i "
+	    "ON i.id = a.instance_id WHERE i.host = ?1)) ORDER BY v.id", "s",
 	    host) < 0)
 		return -1;
 	free(d->volumes);

@@ -15,6 +15,7 @@
 #include "ctl_notify.h"
 #include "ctl_params.h"
 #include "ctl_query.h"
+#include "ctl_snap.h"
 #include "ctl_sql.h"
 #include "ctl_store.h"
 #include "ctl_tags.h"
@@ -75,6 +76,7 @@ struct create {
 	const char		*zone;		/* borrowed from the config */
 	struct ctl_vol_spec	 spec;
 	const char		*token;
+	const char		*snap;		/* SnapshotId, or NULL */
 	char			 hash[65];
 	struct ctl_tagspecs	 tags;
 };
@@ -99,7 +101,7 @@ zone_of(const struct ctl_req *req, const char **ret, struct mc_err *err)
 	    "'%.64s' does not exist.", name != NULL ? name : id);
 }
 
-/* What this cloud cannot do: encryption, snapshots (yet), multi-attach. */
+/* What this cloud cannot do: encryption, multi-attach. */
 static int
 refuse_unsupported(const struct ctl_req *req, struct mc_err *err)
 {
@@ -118,15 +120,17 @@ refuse_unsupported(const struct ctl_req *req, struct mc_err *err)
 		    "Multi-Attach is not supported by this cloud");
 	if (snap != NULL && mc_id_check(MC_ID_SNAPSHOT, snap, err) < 0)
 		return -1;
-	if (snap != NULL)
-		return mc_err_set(err, MC_EC_INVALID_SNAPSHOT_NOT_FOUND, "The "
-		    "snapshot '%s' does not exist.", snap);
 	return 0;
 }
 
-/* The type, size, IOPS and throughput asked for, checked. */
+/*
+ * The type, size, IOPS and throughput asked for, checked; from a
+ * snapshot (snap) Size may be missing (-1), and the spec is checked
+ * once the snapshot's size is known (from_snapshot).
+ */
 static int
-spec_of(const struct ctl_req *req, struct ctl_vol_spec *s, struct mc_err *err)
+spec_of(const struct ctl_req *req, bool snap, struct ctl_vol_spec *s,
+    struct mc_err *err)
 {
 	const char	*type = ctl_query_get(req->params, "VolumeType");
 	int		 t = CTL_VT_DEFAULT, found;
@@ -139,12 +143,38 @@ spec_of(const struct ctl_req *req, struct ctl_vol_spec *s, struct mc_err *err)
 	if ((found = ctl_params_int(req->params, "Size", LLONG_MIN, LLONG_MAX,
 	    &s->size_gib, err)) < 0)
 		return -1;
-	if (found == 0)
+	if (found == 0 && !snap)
 		return mc_err_set(err, MC_EC_MISSING_PARAMETER, "The request "
 		    "must contain the parameter size or snapshotId");
+	if (found == 0)
+		s->size_gib = -1;
 	if (ctl_vols_opt_count(req, "Iops", &s->iops, err) < 0 ||
 	    ctl_vols_opt_count(req, "Throughput", &s->throughput, err) < 0)
 		return -1;
+	return snap ? 0 : ctl_vol_spec_check(s, err);
+}
+
+/*
+ * A volume of snapshot id: the caller must see it (InvalidSnapshot.
+ * NotFound) and it must be completed (IncorrectState); the size is the
+ * snapshot's unless given, and never smaller.  Checks the spec.
+ */
+static int
+from_snapshot(const struct ctl_req *req, sqlite3 *db, const char *id,
+    struct ctl_vol_spec *s, struct mc_err *err)
+{
+	struct ctl_snap snap;
+
+	if (ctl_snap_find(db, req->account_id, id, false, &snap, err) < 0 ||
+	    ctl_snap_completed(&snap, err) < 0)
+		return -1;
+	if (s->size_gib < 0)
+		s->size_gib = snap.volume_size;
+	if (s->size_gib < snap.volume_size)
+		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE, "The "
+		    "volume size is invalid for the snapshot '%s': it must be "
+		    "at least %lld GiB, the snapshot's volume size.", snap.id,
+		    snap.volume_size);
 	return ctl_vol_spec_check(s, err);
 }
 
@@ -156,12 +186,33 @@ read_create(const struct ctl_req *req, struct create *c, struct mc_err *err)
 	    strlen(c->token) > TOKEN_MAX))
 		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE, "The "
 		    "ClientToken must be 1 to %d characters", TOKEN_MAX);
+	c->snap = ctl_query_get(req->params, "SnapshotId");
 	if (zone_of(req, &c->zone, err) < 0 ||
-	    refuse_unsupported(req, err) < 0 || spec_of(req, &c->spec, err) < 0 ||
+	    refuse_unsupported(req, err) < 0 ||
+	    spec_of(req, c->snap != NULL, &c->spec, err) < 0 ||
 	    ctl_tagspecs_parse(req->params, vol_tag_types, &c->tags, err) < 0)
 		return -1;
 	ctl_params_hash(req->params, "ClientToken", c->hash);
 	return 0;
+}
+
+/* A new volume as c asks (from its snapshot, if any) with its tags. */
+static int
+make_new(const struct ctl_req *req, sqlite3 *db, const struct create *c,
+    struct ctl_vol *ret, struct mc_err *err)
+{
+	const struct ctl_tagspec	*tags = ctl_tagspecs_find(&c->tags,
+					    "volume");
+	struct ctl_vol_spec		 spec = c->spec;
+
+	if ((c->snap != NULL && from_snapshot(req, db, c->snap, &spec,
+	    err) < 0) || ctl_vol_create(db, req->account_id, c->zone, &spec,
+	    c->token, c->hash, req->now_ms, ret, err) < 0 ||
+	    (c->snap != NULL && ctl_vol_set_snapshot(db, ret, c->snap,
+	    err) < 0) || (tags != NULL && ctl_tags_set(db, req->account_id,
+	    ret->id, tags->tags, tags->n_tags, err) < 0))
+		return -1;
+	return ctl_vol_bump_zone(db, c->zone, err);
 }
 
 /* The volume (the one ClientToken made before, or a new one) and tags. */
@@ -169,19 +220,13 @@ static int
 make(const struct ctl_req *req, sqlite3 *db, const struct create *c,
     struct ctl_vol *ret, struct mc_err *err)
 {
-	const struct ctl_tagspec	*spec;
-	int				 found;
+	int found;
 
-	spec = ctl_tagspecs_find(&c->tags, "volume");
 	if (ctl_sql_begin(db, err) < 0)
 		return -1;
 	if ((found = ctl_vol_by_token(db, req->account_id, c->token, c->hash,
-	    ret, err)) < 0 || (found == 0 && (ctl_vol_create(db,
-	    req->account_id, c->zone, &c->spec, c->token, c->hash, req->now_ms,
-	    ret, err) < 0 || (spec != NULL && ctl_tags_set(db, req->account_id,
-	    ret->id, spec->tags, spec->n_tags, err) < 0) ||
-	    ctl_vol_bump_zone(db, c->zone, err) < 0)) ||
-	    ctl_sql_commit(db, err) < 0) {
+	    ret, err)) < 0 || (found == 0 && make_new(req, db, c, ret,
+	    err) < 0) || ctl_sql_commit(db, err) < 0) {
 		ctl_sql_rollback(db);
 		return -1;
 	}

@@ -90,6 +90,8 @@ static const struct {
 	[MC_EC_VOLUME_LIMIT_EXCEEDED] = { "VolumeLimitExceeded", 400 },
 	[MC_EC_INVALID_SNAPSHOT_ID_MALFORMED] = { "InvalidSnapshotID.Malformed", 400 },
 	[MC_EC_INVALID_SNAPSHOT_NOT_FOUND] = { "InvalidSnapshot.NotFound", 400 },
+	[MC_EC_INVALID_SNAPSHOT_IN_USE] = { "InvalidSnapshot.InUse", 400 },
+	[MC_EC_SNAPSHOT_LIMIT_EXCEEDED] = { "SnapshotLimitExceeded", 400 },
 	[MC_EC_INVALID_ZONE_NOT_FOUND] = { "InvalidZone.NotFound", 400 },
 	[MC_EC_INVALID_BLOCK_DEVICE_MAPPING] = { "InvalidBlockDeviceMapping", 400 },
 	[MC_EC_INVALID_INSTANCE_ATTRIBUTE_VALUE] = {

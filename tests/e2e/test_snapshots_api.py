@@ -1,0 +1,356 @@
+"""Snapshots through real clients, without a VM: the test answers for
+the agents over the agents' API (fake hosts, nothing boots).
+CreateSnapshot gives the job to a host of the volume's zone; its
+progress shows in DescribeSnapshots; the host uploads a qcow2 (PUT
+/v1/snapshots/ID?host=) and the snapshot completes; only that host may
+upload; a bad body makes it error.  CreateVolume from a snapshot names it
+as the volume's source in the desired state, and the file is served at
+GET /v1/images/snap-....  CopySnapshot, DeleteSnapshot, permissions,
+filters, paging, and EC2's errors, which leave nothing behind."""
+import hashlib
+import http.client
+import json
+import os
+import subprocess
+
+import botocore.exceptions
+import pytest
+
+from conftest import Fleet, run_aws, AWS2
+from conftest import err_code as code
+
+ZONE, ZONE_B = "mc-1a", "mc-1b"
+
+
+@pytest.fixture(scope="module")
+def fleet():
+    c = Fleet(["--zone", ZONE, "--zone", ZONE_B])
+    try:
+        c.start()
+        c.setup()
+        yield c
+    finally:
+        c.cleanup()
+
+
+@pytest.fixture
+def ec2(fleet):
+    return fleet.client()
+
+
+@pytest.fixture(scope="module")
+def qcow2(fleet):
+    path = os.path.join(fleet.dir, "snap.qcow2")
+    subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", path, "1G"],
+                   check=True)
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def put(fleet, sid, body, host="fake-1"):
+    conn = http.client.HTTPConnection("127.0.0.1", fleet.agent_port,
+                                      timeout=30)
+    try:
+        conn.request("PUT", "/v1/snapshots/%s?host=%s" % (sid, host),
+                     body=body, headers={
+                         "Authorization": "Bearer " + fleet.token})
+        r = conn.getresponse()
+        return r.status, r.read()
+    finally:
+        conn.close()
+
+
+def get(fleet, path, headers=None):
+    conn = http.client.HTTPConnection("127.0.0.1", fleet.agent_port,
+                                      timeout=30)
+    try:
+        conn.request("GET", path, headers=dict(
+            {"Authorization": "Bearer " + fleet.token}, **(headers or {})))
+        r = conn.getresponse()
+        return r.status, r.read()
+    finally:
+        conn.close()
+
+
+def snap(ec2, sid):
+    return ec2.describe_snapshots(SnapshotIds=[sid])["Snapshots"][0]
+
+
+def jobs(fleet, host="fake-1"):
+    return {j["id"]: j for j in fleet.desired(host=host).get("snapshots", [])}
+
+
+def completed_snapshot(fleet, ec2, qcow2, size=1):
+    vid = ec2.create_volume(Size=size, AvailabilityZone=ZONE)["VolumeId"]
+    sid = ec2.create_snapshot(VolumeId=vid)["SnapshotId"]
+    assert put(fleet, sid, qcow2)[0] == 200
+    return vid, sid
+
+
+def test_snapshot_lifecycle(fleet, ec2, qcow2):
+    vid = ec2.create_volume(Size=1, AvailabilityZone=ZONE)["VolumeId"]
+    r = ec2.create_snapshot(VolumeId=vid, Description="first",
+                            TagSpecifications=[{
+                                "ResourceType": "snapshot",
+                                "Tags": [{"Key": "k", "Value": "v"}]}])
+    sid = r["SnapshotId"]
+    assert r["State"] == "pending" and r["Progress"] == "0%"
+    assert r["VolumeId"] == vid and r["VolumeSize"] == 1
+    assert r["Description"] == "first" and r["Encrypted"] is False
+    assert r["Tags"] == [{"Key": "k", "Value": "v"}]
+    job = jobs(fleet)[sid]
+    assert job["vol"] == vid and not job.get("instance")
+
+    fleet.agent("POST", "/v1/hosts/fake-1/report", {
+        "generation": 0, "instances": [],
+        "snapshots": [{"id": sid, "progress": 50}]})
+    assert snap(ec2, sid)["Progress"] == "50%"
+    # A report of 100 is not completion: the upload is.
+    fleet.agent("POST", "/v1/hosts/fake-1/report", {
+        "generation": 0, "instances": [],
+        "snapshots": [{"id": sid, "progress": 100}]})
+    assert snap(ec2, sid)["Progress"] == "99%"
+
+    fleet.register("fake-2", ZONE)
+    assert put(fleet, sid, qcow2, host="fake-2")[0] == 403
+    status, body = put(fleet, sid, qcow2)
+    assert status == 200, body
+    assert json.loads(body)["sha256"] == hashlib.sha256(qcow2).hexdigest()
+    s = snap(ec2, sid)
+    assert s["State"] == "completed" and s["Progress"] == "100%"
+    assert s["StorageTier"] == "standard"
+    assert sid not in jobs(fleet)
+    assert put(fleet, sid, qcow2)[0] == 409
+
+    # The waiter, filters, and the aws CLI.
+    ec2.get_waiter("snapshot_completed").wait(SnapshotIds=[sid])
+    got = ec2.describe_snapshots(Filters=[
+        {"Name": "volume-id", "Values": [vid]},
+        {"Name": "status", "Values": ["completed"]},
+        {"Name": "tag:k", "Values": ["v"]},
+        {"Name": "progress", "Values": ["100%"]}])["Snapshots"]
+    assert [x["SnapshotId"] for x in got] == [sid]
+    assert ec2.describe_snapshots(OwnerIds=["self"], Filters=[
+        {"Name": "description", "Values": ["nope"]}])["Snapshots"] == []
+    if AWS2:
+        r = run_aws(AWS2, fleet, "ec2", "describe-snapshots",
+                    "--snapshot-ids", sid)
+        assert r.returncode == 0, r.stderr
+        assert json.loads(r.stdout)["Snapshots"][0]["State"] == "completed"
+
+    # Survives its volume.
+    ec2.delete_volume(VolumeId=vid)
+    assert snap(ec2, sid)["State"] == "completed"
+    ec2.delete_snapshot(SnapshotId=sid)
+    assert code(ec2.describe_snapshots, SnapshotIds=[sid]) == \
+        "InvalidSnapshot.NotFound"
+    assert not os.path.exists(os.path.join(fleet.state_dir, "snapshots", sid))
+
+
+def test_garbage_upload_is_error(fleet, ec2):
+    vid = ec2.create_volume(Size=1, AvailabilityZone=ZONE)["VolumeId"]
+    sid = ec2.create_snapshot(VolumeId=vid)["SnapshotId"]
+    status, _ = put(fleet, sid, b"this is not a disk" * 100)
+    assert status == 400
+    s = snap(ec2, sid)
+    assert s["State"] == "error" and s["StateMessage"]
+    assert sid not in jobs(fleet)
+    assert code(ec2.create_volume, SnapshotId=sid,
+                AvailabilityZone=ZONE) == "IncorrectState"
+    ec2.delete_snapshot(SnapshotId=sid)
+    ec2.delete_volume(VolumeId=vid)
+    left = os.listdir(os.path.join(fleet.state_dir, "snapshots"))
+    assert not [f for f in left if f.startswith(sid)]
+
+
+def test_agent_failure_is_error(fleet, ec2):
+    vid = ec2.create_volume(Size=1, AvailabilityZone=ZONE)["VolumeId"]
+    sid = ec2.create_snapshot(VolumeId=vid)["SnapshotId"]
+    fleet.agent("POST", "/v1/hosts/fake-1/report", {
+        "generation": 0, "instances": [], "snapshots": [
+            {"id": sid, "progress": 10, "failed": True,
+             "error": "qemu-img convert failed"}]})
+    s = snap(ec2, sid)
+    assert s["State"] == "error"
+    assert s["StateMessage"] == "qemu-img convert failed"
+    ec2.delete_snapshot(SnapshotId=sid)
+    ec2.delete_volume(VolumeId=vid)
+
+
+def test_waits_for_a_host_of_its_zone(fleet, ec2, qcow2):
+    vid = ec2.create_volume(Size=2, AvailabilityZone=ZONE_B)["VolumeId"]
+    sid = ec2.create_snapshot(VolumeId=vid)["SnapshotId"]
+    assert snap(ec2, sid)["State"] == "pending"
+    fleet.register("fake-b", ZONE_B)
+    assert sid in jobs(fleet, host="fake-b")
+    assert put(fleet, sid, qcow2, host="fake-b")[0] == 200
+    ec2.delete_snapshot(SnapshotId=sid)
+    ec2.delete_volume(VolumeId=vid)
+
+
+def test_volume_from_snapshot(fleet, ec2, qcow2):
+    vid, sid = completed_snapshot(fleet, ec2, qcow2, size=2)
+    assert code(ec2.create_volume, SnapshotId=sid, Size=1,
+                AvailabilityZone=ZONE) == "InvalidParameterValue"
+    v = ec2.create_volume(SnapshotId=sid, AvailabilityZone=ZONE)
+    assert v["Size"] == 2 and v["SnapshotId"] == sid
+    big = ec2.create_volume(SnapshotId=sid, Size=5, AvailabilityZone=ZONE)
+    assert big["Size"] == 5
+    got = ec2.describe_volumes(Filters=[
+        {"Name": "snapshot-id", "Values": [sid]}])["Volumes"]
+    assert sorted(x["VolumeId"] for x in got) == \
+        sorted([v["VolumeId"], big["VolumeId"]])
+    vols = {x["id"]: x for x in fleet.desired().get("volumes", [])}
+    src = vols[v["VolumeId"]]["source"]
+    assert src["id"] == sid and src["format"] == "qcow2"
+    assert src["sha256"] == hashlib.sha256(qcow2).hexdigest()
+    assert src["size"] == len(qcow2)
+    status, data = get(fleet, "/v1/images/" + sid)
+    assert status == 200 and data == qcow2
+    status, data = get(fleet, "/v1/images/" + sid, {"Range": "bytes=100-"})
+    assert status == 206 and data == qcow2[100:]
+    for x in (v, big):
+        ec2.delete_volume(VolumeId=x["VolumeId"])
+    ec2.delete_snapshot(SnapshotId=sid)
+    ec2.delete_volume(VolumeId=vid)
+    assert get(fleet, "/v1/images/" + sid)[0] == 404
+
+
+def test_copy_snapshot(fleet, ec2, qcow2):
+    vid, sid = completed_snapshot(fleet, ec2, qcow2)
+    r = ec2.copy_snapshot(SourceSnapshotId=sid, SourceRegion="mc-1",
+                          Description="copy")
+    cid = r["SnapshotId"]
+    c = snap(ec2, cid)
+    assert c["State"] == "completed" and c["Description"] == "copy"
+    assert c["VolumeId"] == vid
+    ec2.delete_snapshot(SnapshotId=sid)
+    status, data = get(fleet, "/v1/images/" + cid)
+    assert status == 200 and data == qcow2
+    assert code(ec2.copy_snapshot, SourceSnapshotId=cid,
+                SourceRegion="us-east-1") == "InvalidParameterValue"
+    assert code(ec2.copy_snapshot, SourceSnapshotId=cid, SourceRegion="mc-1",
+                Encrypted=True) == "InvalidParameterValue"
+    ec2.delete_snapshot(SnapshotId=cid)
+    ec2.delete_volume(VolumeId=vid)
+
+
+def test_permissions(fleet, ec2, qcow2):
+    vid, sid = completed_snapshot(fleet, ec2, qcow2)
+    other_keys = fleet.admin("account", "create", "other")
+    other = fleet.client(other_keys)
+    assert code(other.describe_snapshots, SnapshotIds=[sid]) == \
+        "InvalidSnapshot.NotFound"
+    me = snap(ec2, sid)["OwnerId"]
+    acct = other.describe_snapshots(OwnerIds=["self"])  # no error
+    assert acct["Snapshots"] == []
+    ec2.modify_snapshot_attribute(
+        SnapshotId=sid, Attribute="createVolumePermission",
+        OperationType="add", UserIds=[other_keys["MINICLOUD_ACCOUNT_ID"]]
+        if "MINICLOUD_ACCOUNT_ID" in other_keys else [])
+    attr = ec2.describe_snapshot_attribute(
+        SnapshotId=sid, Attribute="createVolumePermission")
+    if "MINICLOUD_ACCOUNT_ID" in other_keys:
+        assert attr["CreateVolumePermissions"] == [
+            {"UserId": other_keys["MINICLOUD_ACCOUNT_ID"]}]
+        assert snap(other, sid)["OwnerId"] == me
+        v = other.create_volume(SnapshotId=sid, AvailabilityZone=ZONE)
+        other.delete_volume(VolumeId=v["VolumeId"])
+        assert code(other.delete_snapshot, SnapshotId=sid) == \
+            "InvalidSnapshot.NotFound"
+    ec2.delete_snapshot(SnapshotId=sid)
+    ec2.delete_volume(VolumeId=vid)
+
+
+def test_paging(fleet, ec2, qcow2):
+    vid = ec2.create_volume(Size=1, AvailabilityZone=ZONE)["VolumeId"]
+    made = [ec2.create_snapshot(VolumeId=vid)["SnapshotId"] for _ in range(7)]
+    seen, token = [], None
+    while True:
+        kw = {"NextToken": token} if token else {}
+        r = ec2.describe_snapshots(OwnerIds=["self"], MaxResults=5, **kw)
+        seen += [s["SnapshotId"] for s in r["Snapshots"]]
+        token = r.get("NextToken")
+        if not token:
+            break
+    assert sorted(made) == sorted(set(seen) & set(made))
+    assert code(ec2.describe_snapshots, MaxResults=5,
+                SnapshotIds=[made[0]]) == "InvalidParameterCombination"
+    for sid in made:
+        ec2.delete_snapshot(SnapshotId=sid)
+    ec2.delete_volume(VolumeId=vid)
+
+
+def test_bad_input(fleet, ec2):
+    before = ec2.describe_snapshots(OwnerIds=["self"])["Snapshots"]
+    assert code(ec2.create_snapshot, VolumeId="vol-nope") == \
+        "InvalidVolumeID.Malformed"
+    assert code(ec2.create_snapshot, VolumeId="vol-0123456789abcdef0") == \
+        "InvalidVolume.NotFound"
+    assert code(ec2.describe_snapshots, SnapshotIds=["snap-x"]) == \
+        "InvalidSnapshotID.Malformed"
+    assert code(ec2.describe_snapshots,
+                SnapshotIds=["snap-0123456789abcdef0"]) == \
+        "InvalidSnapshot.NotFound"
+    assert code(ec2.delete_snapshot, SnapshotId="snap-0123456789abcdef0") == \
+        "InvalidSnapshot.NotFound"
+    assert code(ec2.create_volume, SnapshotId="snap-0123456789abcdef0",
+                AvailabilityZone=ZONE) == "InvalidSnapshot.NotFound"
+    assert code(ec2.create_volume, SnapshotId="snap-bad",
+                AvailabilityZone=ZONE) == "InvalidSnapshotID.Malformed"
+    assert code(ec2.copy_snapshot, SourceSnapshotId="snap-0123456789abcdef0",
+                SourceRegion="mc-1") == "InvalidSnapshot.NotFound"
+    assert code(ec2.describe_snapshots, Filters=[
+        {"Name": "nope", "Values": ["x"]}]) == "InvalidParameterValue"
+    # A pending snapshot is no source, for a volume or a copy.
+    vid = ec2.create_volume(Size=1, AvailabilityZone=ZONE)["VolumeId"]
+    sid = ec2.create_snapshot(VolumeId=vid)["SnapshotId"]
+    nvols = len(ec2.describe_volumes()["Volumes"])
+    assert code(ec2.create_volume, SnapshotId=sid,
+                AvailabilityZone=ZONE) == "IncorrectState"
+    assert code(ec2.copy_snapshot, SourceSnapshotId=sid,
+                SourceRegion="mc-1") == "IncorrectState"
+    assert len(ec2.describe_volumes()["Volumes"]) == nvols
+    ec2.delete_snapshot(SnapshotId=sid)
+    ec2.delete_volume(VolumeId=vid)
+    assert ec2.describe_snapshots(OwnerIds=["self"])["Snapshots"] == before
+    with pytest.raises(botocore.exceptions.ClientError):
+        ec2.create_snapshot(VolumeId=vid, DryRun=True)
+
+
+def test_snapshot_in_use_by_image(fleet, ec2, qcow2):
+    import sqlite3
+    vid, sid = completed_snapshot(fleet, ec2, qcow2)
+    db = sqlite3.connect(os.path.join(fleet.state_dir, "controller.db"))
+    db.execute("UPDATE images SET snapshot_id = ? WHERE id = ?",
+               (sid, fleet.image))
+    db.commit()
+    try:
+        e = ec2.delete_snapshot
+        with pytest.raises(botocore.exceptions.ClientError) as ex:
+            e(SnapshotId=sid)
+        assert ex.value.response["Error"]["Code"] == "InvalidSnapshot.InUse"
+        assert fleet.image in ex.value.response["Error"]["Message"]
+    finally:
+        db.execute("UPDATE images SET snapshot_id = '' WHERE id = ?",
+                   (fleet.image,))
+        db.commit()
+        db.close()
+    ec2.delete_snapshot(SnapshotId=sid)
+    ec2.delete_volume(VolumeId=vid)
+
+
+def test_restart_keeps_snapshots(fleet, ec2, qcow2):
+    vid, sid = completed_snapshot(fleet, ec2, qcow2)
+    stale = os.path.join(fleet.state_dir, "snapshots",
+                         sid + ".abcdef.upload")
+    with open(stale, "wb") as f:
+        f.write(b"half")
+    fleet.stop()
+    fleet.start()
+    ec2 = fleet.client()
+    assert snap(ec2, sid)["State"] == "completed"
+    assert not os.path.exists(stale)
+    assert get(fleet, "/v1/images/" + sid)[1] == qcow2
+    ec2.delete_snapshot(SnapshotId=sid)
+    ec2.delete_volume(VolumeId=vid)
