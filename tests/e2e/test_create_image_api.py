@@ -5,10 +5,15 @@ for a snapshot of the instance's root volume that the host must take
 makes the image available, its file the snapshot's; a failed snapshot
 fails the image.  And EC2's errors for bad requests, which leave
 nothing behind."""
+import hashlib
+import os
+import subprocess
+
 import pytest
 
 from conftest import Fleet, signed
 from conftest import err_code as code
+from test_snapshots_api import get, put
 
 ZONE = "mc-1a"
 
@@ -134,3 +139,58 @@ def test_stopped_instance_no_reboot(fleet, ec2, inst):
         assert job(fleet, sid)["reboot"] is False
     finally:
         ec2.deregister_image(ImageId=ami)
+
+
+def test_upload_makes_it_available(fleet, ec2, inst):
+    """The host's upload completes the snapshot and the image at once;
+    the image's file is the snapshot's; launches use it; its snapshot is
+    in use until the image is deregistered."""
+    ami = ec2.create_image(InstanceId=inst, Name="uploaded")["ImageId"]
+    sid = image(ec2, ami)["BlockDeviceMappings"][0]["Ebs"]["SnapshotId"]
+    path = os.path.join(fleet.dir, "root.qcow2")
+    subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", path, "3G"],
+                   check=True)
+    with open(path, "rb") as f:
+        body = f.read()
+    fleet.report({inst: "running"})
+    assert put(fleet, sid, body)[0] == 200
+    im = image(ec2, ami)
+    assert im["State"] == "available"
+    s = ec2.describe_snapshots(SnapshotIds=[sid])["Snapshots"][0]
+    assert (s["State"], s["VolumeId"], s["VolumeSize"]) == \
+        ("completed", root_of(ec2, inst), 3)
+    assert s["Tags"] == [] if "Tags" in s else True
+    assert get(fleet, "/v1/images/" + ami) == (200, body)
+    assert job(fleet, sid) is None
+    # Launched, the instance's root volume names the snapshot.
+    new = ec2.run_instances(ImageId=ami, MinCount=1, MaxCount=1,
+                            Placement={"AvailabilityZone": ZONE},
+                            )["Instances"][0]["InstanceId"]
+    try:
+        (w,) = [i for i in fleet.desired()["instances"] if i["id"] == new]
+        assert (w["image"]["id"], w["image"]["sha256"], w["root_bytes"]) == \
+            (ami, hashlib.sha256(body).hexdigest(), 3 << 30)
+        (v,) = ec2.describe_volumes(VolumeIds=[w["root_vol"]])["Volumes"]
+        assert (v["SnapshotId"], v["Size"]) == (sid, 3)
+    finally:
+        ec2.terminate_instances(InstanceIds=[new])
+        fleet.report({new: "none"})
+    assert code(ec2.delete_snapshot, SnapshotId=sid) == "InvalidSnapshot.InUse"
+    ec2.deregister_image(ImageId=ami)
+    ec2.delete_snapshot(SnapshotId=sid)
+
+
+def test_failed_snapshot_fails_the_image(fleet, ec2, inst):
+    ami = ec2.create_image(InstanceId=inst, Name="doomed",
+                           NoReboot=True)["ImageId"]
+    sid = image(ec2, ami)["BlockDeviceMappings"][0]["Ebs"]["SnapshotId"]
+    fleet.agent("POST", "/v1/hosts/fake-1/report", {
+        "generation": 0, "instances": [{"id": inst, "state": "running"}],
+        "snapshots": [{"id": sid, "progress": 0, "failed": True,
+                       "error": "The live copy of the disk failed."}]})
+    im = image(ec2, ami)
+    assert (im["State"], im["StateReason"]["Message"]) == \
+        ("failed", "The live copy of the disk failed.")
+    assert job(fleet, sid) is None
+    ec2.deregister_image(ImageId=ami)
+    ec2.delete_snapshot(SnapshotId=sid)

@@ -318,28 +318,6 @@ def test_bad_input(fleet, ec2):
         ec2.create_snapshot(VolumeId=vid, DryRun=True)
 
 
-def test_snapshot_in_use_by_image(fleet, ec2, qcow2):
-    import sqlite3
-    vid, sid = completed_snapshot(fleet, ec2, qcow2)
-    db = sqlite3.connect(os.path.join(fleet.state_dir, "controller.db"))
-    db.execute("UPDATE images SET snapshot_id = ? WHERE id = ?",
-               (sid, fleet.image))
-    db.commit()
-    try:
-        e = ec2.delete_snapshot
-        with pytest.raises(botocore.exceptions.ClientError) as ex:
-            e(SnapshotId=sid)
-        assert ex.value.response["Error"]["Code"] == "InvalidSnapshot.InUse"
-        assert fleet.image in ex.value.response["Error"]["Message"]
-    finally:
-        db.execute("UPDATE images SET snapshot_id = '' WHERE id = ?",
-                   (fleet.image,))
-        db.commit()
-        db.close()
-    ec2.delete_snapshot(SnapshotId=sid)
-    ec2.delete_volume(VolumeId=vid)
-
-
 def test_restart_keeps_snapshots(fleet, ec2, qcow2):
     vid, sid = completed_snapshot(fleet, ec2, qcow2)
     stale = os.path.join(fleet.state_dir, "snapshots",

@@ -117,7 +117,7 @@ serve(struct fixture *f, const char *body, bool sign,
 	mc_buf_clear(&sts);
 
 	req = (struct ctl_http_req){ "POST", "/", "", hh, sign ? 4 : 2, body,
-	    strlen(body), false, "127.0.0.1" };
+	    strlen(body), false, NULL, "127.0.0.1" };
 	memset(resp, 0, sizeof(*resp));
 	ctl_api_serve(&f->api, &req, resp);
 }
