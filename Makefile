@@ -37,6 +37,8 @@ LIBS_A	:= $(B)/libctl.a $(B)/libagt.a $(B)/libhv.a $(B)/libnet.a $(B)/libst.a \
 PROGS	:= $(BIN)/minicloud-controller $(BIN)/minicloud $(BIN)/minicloud-agent
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+# Fixtures some tests share (tests/unit/*_test.{h,c}), in one archive.
+UNIT_HELP := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
 HEADERS	:= $(wildcard lib/*.h ami/*.h hypervisor/*.h net/*.h storage/*.h \
 	   agent/*.h controller/*.h)
 
@@ -58,7 +60,8 @@ $(B)/libnet.a: $(call lib_obj,net)
 $(B)/libst.a: $(call lib_obj,storage)
 $(B)/libagt.a: $(call lib_obj,agent)
 $(B)/libctl.a: $(call lib_obj,controller)
-$(LIBS_A):
+$(B)/libunit.a: $(UNIT_HELP:%.c=$(B)/%.o)
+$(LIBS_A) $(B)/libunit.a:
 	@mkdir -p $(@D)
 	rm -f $@
 	$(AR) rcs $@ $^
@@ -73,7 +76,7 @@ $(BIN)/minicloud-agent: $(B)/agent/agt_main.o $(LIBS_A)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $(MC_LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/tests/%: $(B)/tests/unit/%.o $(LIBS_A)
+$(B)/tests/%: $(B)/tests/unit/%.o $(B)/libunit.a $(LIBS_A)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $(MC_LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
@@ -133,10 +136,10 @@ golden: $(UNIT_BIN)
 	cd tests/unit && MC_GOLDEN_WRITE=1 ../../$(B)/tests/test_ctl_sigv4
 	cd tests/unit && MC_GOLDEN_WRITE=1 ../../$(B)/tests/test_mc_conf
 	cd tests/unit && MC_GOLDEN_WRITE=1 ../../$(B)/tests/test_hv_xml
-	cd tests/unit && MC_GOLDEN_WRITE=1 ../../$(B)/tests/test_agt_imds
+	cd tests/unit && MC_GOLDEN_WRITE=1 ../../$(B)/tests/test_agt_imds_tree
 	cd tests/unit && MC_GOLDEN_WRITE=1 ../../$(B)/tests/test_net_nl
 	cd tests/unit && MC_GOLDEN_WRITE=1 ../../$(B)/tests/test_agt_netcfg
-	cd tests/unit && MC_GOLDEN_WRITE=1 ../../$(B)/tests/test_net_fw
+	cd tests/unit && MC_GOLDEN_WRITE=1 ../../$(B)/tests/test_net_fw_apply
 
 include bench/bench.mk
 
