@@ -22,6 +22,7 @@
 #include "agt_client.h"
 #include "agt_conf.h"
 #include "agt_inst.h"
+#include "agt_net.h"
 #include "agt_reconcile.h"
 #include "agt_snap.h"
 #include "agt_snap_priv.h"
@@ -338,14 +339,32 @@ step_copy(struct agt_snap_job *jb)
 	go(jb, jb->restart ? AGT_SNAP_RESTART : AGT_SNAP_UPLOAD_WAIT, 0);
 }
 
-/* Start the instance we stopped; true once it runs (or cannot). */
+/* The wish for instance id in the desired state, or NULL. */
+static const struct mc_proto_inst *
+wish_of(const struct agt *a, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < a->desired.n; i++)
+		if (strcmp(a->desired.v[i].id, id) == 0)
+			return &a->desired.v[i];
+	return NULL;
+}
+
+/*
+ * Start the instance we stopped; true once it runs (or cannot).  Its
+ * tap went with the guest: made again first, as a launch makes it.
+ */
 static bool
 restarted(struct agt *a, struct agt_snap_job *jb)
 {
-	struct mc_err err = { 0 };
+	const struct mc_proto_inst	*w = wish_of(a, jb->j.instance);
+	struct mc_err			 err = { 0 };
 
-	if (hv_domain_start(a->hv, jb->j.instance, &err) < 0 &&
-	    !is_up(state_of(a, jb->j.instance))) {
+	if ((w != NULL && w->nic.eni[0] != '\0' &&
+	    agt_net_tap_ready(a->net, w, &err) < 0) ||
+	    (hv_domain_start(a->hv, jb->j.instance, &err) < 0 &&
+	    !is_up(state_of(a, jb->j.instance)))) {
 		mc_log(MC_LOG_WARN, "cannot start the instance again, retrying",
 		    "snapshot=%s instance=%s detail=%s", jb->j.id,
 		    jb->j.instance, err.msg);

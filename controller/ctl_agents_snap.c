@@ -62,8 +62,9 @@ ctl_agents_snap_get(struct ctl_agents_call *c)
 
 	if ((db = ctl_agents_db(c)) == NULL)
 		return;
+	/* A deleted one is still the source of volumes not yet made. */
 	found = ctl_sql_int(db, &ok, &err, "SELECT 1 FROM snapshots WHERE id "
-	    "= ? AND state = 'completed'", "s", c->seg);
+	    "= ? AND state IN ('completed', 'deleted')", "s", c->seg);
 	ctl_store_put(c->api->store, db);
 	if (found < 0)
 		return ctl_agents_fail(c, &err);

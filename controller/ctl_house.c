@@ -1,6 +1,6 @@
 /*
- * ctl_house: host liveness transitions and the purge of terminated
- * instances.
+ * ctl_house: host liveness transitions, the purge of terminated
+ * instances, and deleted snapshots no volume needs any more.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -11,6 +11,7 @@
 #include "ctl_conf.h"
 #include "ctl_house.h"
 #include "ctl_notify.h"
+#include "ctl_snap.h"
 #include "ctl_sql.h"
 #include "ctl_store.h"
 
@@ -83,6 +84,8 @@ ctl_house_tick(struct ctl_store *store, const struct ctl_conf *conf,
 	if (rc == 0)
 		rc = purge_terminated(db, now_ms -
 		    conf->terminated_retention_s * 1000, err);
+	if (rc == 0)
+		rc = ctl_snap_forget_unused(db, conf->state_dir, err);
 	ctl_store_put(store, db);
 	return rc;
 }

@@ -20,10 +20,14 @@
 	"s.instance_id, s.root, s.reboot, s.source_id, s.format, s.size, " \
 	"s.sha256, s.start_ms FROM snapshots s "
 
-/* Seen by account parameter a: its own, or shared with it or with all. */
+/*
+ * Seen by account parameter a: its own, or shared with it or with all;
+ * never one deleted but kept as the source of a volume (ctl_snap_delete).
+ */
 #define SNAP_SEEN(a) \
-	"(s.account_id = " a " OR EXISTS (SELECT 1 FROM snapshot_perms p " \
-	"WHERE p.snapshot_id = s.id AND p.account_id IN (" a ", 'all')))"
+	"(s.state <> 'deleted' AND (s.account_id = " a " OR EXISTS (SELECT " \
+	"1 FROM snapshot_perms p WHERE p.snapshot_id = s.id AND " \
+	"p.account_id IN (" a ", 'all'))))"
 
 static void
 snap_row(sqlite3_stmt *st, void *p)
@@ -59,7 +63,8 @@ ctl_snap_find(sqlite3 *db, const char *account, const char *id,
 	if (mc_id_check(MC_ID_SNAPSHOT, id, err) < 0)
 		return -1;
 	found = ctl_sql_row(db, ret, snap_row, err, own_only ?
-	    SNAP_SELECT "WHERE s.id = ?1 AND s.account_id = ?2" :
+	    SNAP_SELECT "WHERE s.id = ?1 AND s.account_id = ?2 AND s.state "
+	    "<> 'deleted'" :
 	    SNAP_SELECT "WHERE s.id = ?1 AND " SNAP_SEEN("?2"), "ss", id, account);
 	if (found < 0)
 		return -1;
@@ -111,7 +116,7 @@ insert(sqlite3 *db, const struct ctl_snap *s, struct mc_err *err)
 	int64_t mine = 0;
 
 	if (ctl_sql_int(db, &mine, err, "SELECT count(*) FROM snapshots WHERE "
-	    "account_id = ?", "s", s->account_id) < 0)
+	    "account_id = ? AND state <> 'deleted'", "s", s->account_id) < 0)
 		return -1;
 	if (mine >= CTL_SNAP_PER_ACCOUNT_MAX)
 		return mc_err_set(err, MC_EC_SNAPSHOT_LIMIT_EXCEEDED, "You have "
@@ -202,6 +207,7 @@ int
 ctl_snap_delete(sqlite3 *db, const struct ctl_snap *s, struct mc_err *err)
 {
 	char	image[MC_ID_MAX] = "";
+	int64_t	sources = 0;
 	int	found;
 
 	if ((found = ctl_sql_row(db, image, id_row, err, "SELECT id FROM images "
@@ -211,16 +217,52 @@ ctl_snap_delete(sqlite3 *db, const struct ctl_snap *s, struct mc_err *err)
 	if (found)
 		return mc_err_set(err, MC_EC_INVALID_SNAPSHOT_IN_USE, "The "
 		    "snapshot %s is currently in use by %s", s->id, image);
+	/*
+	 * A volume made from it whose storage a host has not made yet
+	 * still needs its file: the snapshot is then only hidden, and
+	 * forgotten once no volume names it (ctl_snap_forget_unused).
+	 */
+	if (strcmp(s->state, "completed") == 0 && ctl_sql_int(db, &sources,
+	    err, "SELECT count(*) FROM volumes WHERE snapshot_id = ? AND "
+	    "root = 0", "s", s->id) < 0)
+		return -1;
 	if ((s->host[0] != '\0' && strcmp(s->state, "pending") == 0 &&
 	    ctl_sql_run(db, err, "UPDATE hosts SET generation = generation "
 	    "+ 1 WHERE name = ?", "s", s->host) < 0) ||
 	    ctl_tags_drop(db, s->id, err) < 0 ||
-	    ctl_sql_run(db, err, "DELETE FROM snapshots WHERE id = ?", "s",
-	    s->id) < 0)
+	    ctl_sql_run(db, err, "DELETE FROM snapshot_perms WHERE "
+	    "snapshot_id = ?", "s", s->id) < 0 ||
+	    ctl_sql_run(db, err, sources > 0 ? "UPDATE snapshots SET state = "
+	    "'deleted' WHERE id = ?" : "DELETE FROM snapshots WHERE id = ?",
+	    "s", s->id) < 0)
 		return -1;
-	mc_log(MC_LOG_INFO, "snapshot deleted", "snapshot=%s account=%s",
-	    s->id, s->account_id);
-	return 0;
+	mc_log(MC_LOG_INFO, "snapshot deleted", "snapshot=%s account=%s "
+	    "kept_for_volumes=%lld", s->id, s->account_id, (long long)sources);
+	return sources > 0 ? 1 : 0;
+}
+
+int
+ctl_snap_forget_unused(sqlite3 *db, const char *state_dir, struct mc_err *err)
+{
+	char	(*ids)[MC_ID_MAX] = NULL;
+	size_t	 n = 0, i;
+
+	if (ctl_sql_rows(db, &ids, &n, sizeof(*ids), id_row, err, "SELECT id "
+	    "FROM snapshots s WHERE state = 'deleted' AND NOT EXISTS (SELECT "
+	    "1 FROM volumes v WHERE v.snapshot_id = s.id AND v.root = 0)",
+	    "") < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		/* Row first: a file without a row is only wasted space. */
+		if (ctl_sql_run(db, err, "DELETE FROM snapshots WHERE id = ? "
+		    "AND state = 'deleted'", "s", ids[i]) < 0)
+			break;
+		ctl_snap_file_remove(state_dir, ids[i]);
+		mc_log(MC_LOG_INFO, "deleted snapshot forgotten", "snapshot=%s",
+		    ids[i]);
+	}
+	free(ids);
+	return i < n ? -1 : 0;
 }
 
 int

@@ -92,8 +92,14 @@ int	ctl_snap_copy(sqlite3 *db, const char *state_dir,
 /*
  * Delete s with its tags and permissions: InvalidSnapshot.InUse while an
  * image that is not deregistered uses it.  A pending snapshot leaves its
- * host's desired state.  The caller removes the file after its commit.
+ * host's desired state.  Returns 0: the row is gone, the caller removes
+ * the file after its commit; 1: volumes made from it may not have their
+ * storage yet, so the row stays, hidden (state 'deleted'), with its
+ * file, until ctl_snap_forget_unused; -1 with err set.
  */
+int	ctl_snap_forget_unused(sqlite3 *db, const char *state_dir,
+	    struct mc_err *err);
+
 int	ctl_snap_delete(sqlite3 *db, const struct ctl_snap *s,
 	    struct mc_err *err);
 

@@ -222,7 +222,7 @@ ctl_snaps_delete(const struct ctl_req *req, struct ctl_xml *out,
 	const char	*id = ctl_query_get(req->params, "SnapshotId");
 	struct ctl_snap	 s;
 	sqlite3		*db;
-	int		 rc = -1;
+	int		 rc = -1, kept = 0;
 
 	if (id == NULL)
 		return mc_err_set(err, MC_EC_MISSING_PARAMETER, "The request "
@@ -233,7 +233,7 @@ ctl_snaps_delete(const struct ctl_req *req, struct ctl_xml *out,
 	if (ctl_sql_begin(db, err) == 0) {
 		if (ctl_snap_find(db, req->account_id, id, true, &s, err) == 0 &&
 		    ctl_req_dry_run(req, err) == 0 &&
-		    ctl_snap_delete(db, &s, err) == 0 &&
+		    (kept = ctl_snap_delete(db, &s, err)) >= 0 &&
 		    ctl_sql_commit(db, err) == 0)
 			rc = 0;
 		else
@@ -243,7 +243,8 @@ ctl_snaps_delete(const struct ctl_req *req, struct ctl_xml *out,
 	if (rc < 0)
 		return -1;
 	/* The row is gone: an upload in flight now meets 409. */
-	ctl_snap_file_remove(req->api->conf->state_dir, id);
+	if (kept == 0)
+		ctl_snap_file_remove(req->api->conf->state_dir, id);
 	ctl_notify_bump();
 	ctl_xml_bool(out, "return", true);
 	return 0;

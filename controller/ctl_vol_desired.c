@@ -82,7 +82,8 @@ ctl_vol_desired_load(sqlite3 *db, const char *host, struct mc_proto_desired *d,
 	    "SELECT v.id, v.size_gib, v.format, v.zone, coalesce(s.id, ''), "
 	    "coalesce(s.format, ''), coalesce(s.sha256, ''), "
 	    "coalesce(s.size, 0) FROM volumes v LEFT JOIN snapshots s ON "
-	    "s.id = v.snapshot_id AND s.state = 'completed' WHERE v.root = 0 "
+	    "s.id = v.snapshot_id AND s.state IN ('completed', 'deleted') "
+	    "WHERE v.root = 0 "
 	    "AND (v.zone = (SELECT zone FROM hosts WHERE name = ?1) OR v.id "
 	    "IN (SELECT a.volume_id FROM vol_attachments a JOIN instances i "
 	    "ON i.id = a.instance_id WHERE i.host = ?1)) ORDER BY v.id", "s",

@@ -16,7 +16,7 @@ import subprocess
 import botocore.exceptions
 import pytest
 
-from conftest import Fleet, run_aws, AWS2
+from conftest import Fleet, run_aws, wait_for, AWS2
 from conftest import err_code as code
 
 ZONE, ZONE_B = "mc-1a", "mc-1b"
@@ -209,10 +209,22 @@ def test_volume_from_snapshot(fleet, ec2, qcow2):
     assert status == 200 and data == qcow2
     status, data = get(fleet, "/v1/images/" + sid, {"Range": "bytes=100-"})
     assert status == 206 and data == qcow2[100:]
+    # Deleted while volumes made from it may still need their storage
+    # made: hidden from the API, still their source, until they go.
+    ec2.delete_snapshot(SnapshotId=sid)
+    assert code(ec2.describe_snapshots, SnapshotIds=[sid]) == \
+        "InvalidSnapshot.NotFound"
+    assert code(ec2.create_volume, SnapshotId=sid,
+                AvailabilityZone=ZONE) == "InvalidSnapshot.NotFound"
+    vols = {x["id"]: x for x in fleet.desired().get("volumes", [])}
+    assert vols[v["VolumeId"]]["source"]["sha256"] == src["sha256"]
+    assert get(fleet, "/v1/images/" + sid) == (200, qcow2)
     for x in (v, big):
         ec2.delete_volume(VolumeId=x["VolumeId"])
-    ec2.delete_snapshot(SnapshotId=sid)
     ec2.delete_volume(VolumeId=vid)
+    path = os.path.join(fleet.state_dir, "snapshots", sid)
+    wait_for(lambda: not os.path.exists(path), 30,
+             "the deleted snapshot's file to go")
     assert get(fleet, "/v1/images/" + sid)[0] == 404
 
 
