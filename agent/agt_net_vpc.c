@@ -226,6 +226,7 @@ apply_dnsmasq(struct agt_net *n, struct agt_vpc *v,
 	char	*hosts = agt_netcfg_dnsmasq_hosts(c);
 	char	*names = agt_netcfg_dnsmasq_names(c);
 	int	 conf_new, lists_new;
+	bool	 dropped;
 
 	if (conf == NULL || hosts == NULL || names == NULL) {
 		free(conf);
@@ -233,6 +234,8 @@ apply_dnsmasq(struct agt_net *n, struct agt_vpc *v,
 		free(names);
 		return mc_err_sys(err, ENOMEM, "out of memory");
 	}
+	dropped = v->hosts != NULL && agt_netcfg_lines_dropped(v->hosts,
+	    hosts);
 	/* Each write takes its text, whatever happens. */
 	if ((lists_new = write_if_changed(v, "hosts", &v->hosts, hosts,
 	    err)) < 0) {
@@ -249,8 +252,10 @@ apply_dnsmasq(struct agt_net *n, struct agt_vpc *v,
 	if ((conf_new = write_if_changed(v, "dnsmasq.conf", &v->conf, conf,
 	    err)) < 0)
 		return -1;
-	if (conf_new)
+	if (conf_new || dropped) {
 		agt_dnsmasq_stop(&v->dnsmasq);
+		v->dnsmasq_next_ms = 0;	/* forget leases: start again now */
+	}
 	if (agt_dnsmasq_alive(&v->dnsmasq)) {
 		if (lists_new)
 			agt_dnsmasq_reload(&v->dnsmasq);

@@ -193,3 +193,37 @@ agt_netcfg_dnsmasq_names(const struct agt_netcfg_vpc *v)
 		    v->ports[i].hostname, v->domain, v->ports[i].hostname);
 	return finish(&b);
 }
+
+/* Is the line at l (len bytes, no newline) one of the lines of text? */
+static bool
+has_line(const char *text, const char *l, size_t len)
+{
+	const char	*p = text, *e;
+
+	while (*p != '\0') {
+		e = strchr(p, '\n');
+		if ((size_t)((e != NULL ? e : p + strlen(p)) - p) == len &&
+		    strncmp(p, l, len) == 0)
+			return true;
+		if (e == NULL)
+			break;
+		p = e + 1;
+	}
+	return false;
+}
+
+bool
+agt_netcfg_lines_dropped(const char *old, const char *now)
+{
+	const char	*p = old, *e;
+	size_t		 len;
+
+	while (p != NULL && *p != '\0') {
+		e = strchr(p, '\n');
+		len = e != NULL ? (size_t)(e - p) : strlen(p);
+		if (len > 0 && !has_line(now, p, len))
+			return true;
+		p = e != NULL ? e + 1 : NULL;
+	}
+	return false;
+}

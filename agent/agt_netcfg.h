@@ -10,6 +10,7 @@
 #ifndef AGT_NETCFG_H
 #define AGT_NETCFG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -70,6 +71,16 @@ char	*agt_netcfg_dnsmasq_conf(const struct agt_netcfg_vpc *v);
 
 /* Its dhcp-hostsfile (MAC, address, name per port), re-read on SIGHUP. */
 char	*agt_netcfg_dnsmasq_hosts(const struct agt_netcfg_vpc *v);
+
+/*
+ * Does a line of old (a hosts file as written before) miss from now?
+ * Then dnsmasq must start afresh rather than re-read it: it keeps the
+ * lease of a port that left and will not give its address to the next
+ * port given it ("not using configured address ... because it is
+ * leased to ..."); a new dnsmasq has no leases and, authoritative,
+ * acknowledges the renewals of the ports that stay.
+ */
+bool	agt_netcfg_lines_dropped(const char *old, const char *now);
 
 /* Its addn-hosts file (address and names per port), re-read on SIGHUP. */
 char	*agt_netcfg_dnsmasq_names(const struct agt_netcfg_vpc *v);

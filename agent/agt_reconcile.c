@@ -440,13 +440,16 @@ agt_reconcile(struct agt *a, int64_t now_ms)
 	struct mc_err		 err = { 0 };
 	size_t			 n_doms = 0, i;
 
+	/*
+	 * First: a job may hold an instance the loop below then skips, or
+	 * start one again, which the domains listed after it must show.
+	 */
+	agt_snap_sync(a, now_ms);
 	if (hv_domain_list(a->hv, &doms, &n_doms, &err) < 0) {
 		mc_log(MC_LOG_WARN, "cannot list domains, retrying",
 		    "detail=%s", err.msg);
 		return;
 	}
-	/* First: a job may hold an instance the loop below then skips. */
-	agt_snap_sync(a, now_ms);
 	for (i = 0; i < a->n_insts; i++)
 		a->insts[i].seen = false;
 	for (i = 0; a->have_desired && i < a->desired.n; i++)

@@ -128,6 +128,34 @@ test_dnsmasq(void **state)
 	free(names);
 }
 
+/* A port that leaves (or changes address) makes dnsmasq start afresh. */
+static void
+test_lines_dropped(void **state)
+{
+	static const struct {
+		const char	*old, *now;
+		bool		 want;
+	} cases[] = {
+		{ "", "a,1\n", false },
+		{ "a,1\n", "a,1\nb,2\n", false },		/* one came */
+		{ "a,1\nb,2\n", "b,2\na,1\n", false },	/* reordered */
+		{ "a,1\nb,2\n", "a,1\n", true },		/* one left */
+		{ "a,1\n", "a,10\n", true },			/* not a prefix */
+		{ "a,10\n", "a,1\n", true },
+		{ "a,1", "a,1\n", false },			/* no last newline */
+		{ "a,1\n", "", true },
+		{ "\n\n", "", false },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (agt_netcfg_lines_dropped(cases[i].old, cases[i].now) !=
+		    cases[i].want)
+			fail_msg("case %zu: %s -> %s", i, cases[i].old,
+			    cases[i].now);
+}
+
 int
 main(void)
 {
@@ -136,6 +164,7 @@ main(void)
 		cmocka_unit_test(test_vpc_nft),
 		cmocka_unit_test(test_host_nft),
 		cmocka_unit_test(test_dnsmasq),
+		cmocka_unit_test(test_lines_dropped),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
