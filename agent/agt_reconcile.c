@@ -379,22 +379,12 @@ upload_console(struct agt *a, struct agt_inst *in)
 	}
 }
 
-static const struct mc_proto_inst *
-wish_of(const struct agt *a, const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < a->desired.n; i++)
-		if (strcmp(a->desired.v[i].id, id) == 0)
-			return &a->desired.v[i];
-	return NULL;
-}
-
 /* Tell the controller what was wired, for `minicloud explain`. */
 static void
 upload_explain(struct agt *a, struct agt_inst *in)
 {
-	const struct mc_proto_inst *w = wish_of(a, in->id);
+	const struct mc_proto_inst *w = mc_proto_desired_inst(&a->desired,
+	    in->id);
 	MC_AUTOFREE char	*xml = NULL;
 	MC_AUTOFREE char	*chain = NULL;
 	struct mc_buf		 b;

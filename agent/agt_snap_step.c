@@ -339,18 +339,6 @@ step_copy(struct agt_snap_job *jb)
 	go(jb, jb->restart ? AGT_SNAP_RESTART : AGT_SNAP_UPLOAD_WAIT, 0);
 }
 
-/* The wish for instance id in the desired state, or NULL. */
-static const struct mc_proto_inst *
-wish_of(const struct agt *a, const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < a->desired.n; i++)
-		if (strcmp(a->desired.v[i].id, id) == 0)
-			return &a->desired.v[i];
-	return NULL;
-}
-
 /*
  * Start the instance we stopped; true once it runs (or cannot).  Its
  * tap went with the guest: made again first, as a launch makes it.
@@ -358,7 +346,8 @@ wish_of(const struct agt *a, const char *id)
 static bool
 restarted(struct agt *a, struct agt_snap_job *jb)
 {
-	const struct mc_proto_inst	*w = wish_of(a, jb->j.instance);
+	const struct mc_proto_inst	*w = mc_proto_desired_inst(&a->desired,
+	    jb->j.instance);
 	struct mc_err			 err = { 0 };
 
 	if ((w != NULL && w->nic.eni[0] != '\0' &&

@@ -196,6 +196,17 @@ inst_clear(void *p)
 	mc_proto_md_clear(&((struct mc_proto_inst *)p)->md);
 }
 
+const struct mc_proto_inst *
+mc_proto_desired_inst(const struct mc_proto_desired *d, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (strcmp(d->v[i].id, id) == 0)
+			return &d->v[i];
+	return NULL;
+}
+
 char *
 mc_proto_desired_json(const struct mc_proto_desired *d)
 {

@@ -282,6 +282,10 @@ void	mc_proto_report_clear(struct mc_proto_report *r);
 /* Free what md owns and zero it. */
 void	mc_proto_md_clear(struct mc_proto_md *md);
 
+/* The instance id in d (borrowed), or NULL. */
+const struct mc_proto_inst *mc_proto_desired_inst(
+	    const struct mc_proto_desired *d, const char *id);
+
 /* The volume id in d (borrowed), or NULL. */
 const struct mc_proto_vol *mc_proto_desired_volume(
 	    const struct mc_proto_desired *d, const char *id);

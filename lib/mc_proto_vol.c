@@ -145,8 +145,7 @@ static int
 check_snaps(const struct mc_proto_desired *d, struct mc_err *err)
 {
 	const struct mc_proto_snap_job	*j;
-	size_t				 i, k;
-	bool				 found;
+	size_t				 i;
 
 	if (d->n_snaps > MC_PROTO_SNAP_JOBS)
 		return mc_proto_bad_field(err, "snapshots");
@@ -154,9 +153,9 @@ check_snaps(const struct mc_proto_desired *d, struct mc_err *err)
 		j = &d->snaps[i];
 		if ((j->root || j->reboot) && j->instance[0] == '\0')
 			return mc_proto_bad_field(err, "snapshots");
-		for (k = 0, found = j->instance[0] == '\0'; k < d->n; k++)
-			found |= strcmp(d->v[k].id, j->instance) == 0;
-		if (!found || mc_proto_desired_snap(d, j->id) != j)
+		if ((j->instance[0] != '\0' &&
+		    mc_proto_desired_inst(d, j->instance) == NULL) ||
+		    mc_proto_desired_snap(d, j->id) != j)
 			return mc_proto_bad_field(err, "snapshots");
 	}
 	return 0;
