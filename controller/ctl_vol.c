@@ -208,7 +208,11 @@ ctl_vol_drop(sqlite3 *db, const char *id, struct mc_err *err)
 	    ctl_sql_run(db, err, "DELETE FROM volumes WHERE id = ?", "s",
 	    id) < 0)
 		return -1;
-	return 0;
+	/* A snapshot no host took yet cannot be taken any more. */
+	return ctl_sql_run(db, err, "UPDATE snapshots SET state = 'error', "
+	    "state_message = 'The volume was deleted before a host could take "
+	    "the snapshot.' WHERE volume_id = ? AND state = 'pending' AND "
+	    "host = ''", "s", id) < 0 ? -1 : 0;
 }
 
 int

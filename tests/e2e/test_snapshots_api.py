@@ -19,12 +19,12 @@ import pytest
 from conftest import Fleet, run_aws, wait_for, AWS2
 from conftest import err_code as code
 
-ZONE, ZONE_B = "mc-1a", "mc-1b"
+ZONE, ZONE_B, ZONE_C = "mc-1a", "mc-1b", "mc-1c"	# no host in mc-1c
 
 
 @pytest.fixture(scope="module")
 def fleet():
-    c = Fleet(["--zone", ZONE, "--zone", ZONE_B])
+    c = Fleet(["--zone", ZONE, "--zone", ZONE_B, "--zone", ZONE_C])
     try:
         c.start()
         c.setup()
@@ -186,6 +186,18 @@ def test_waits_for_a_host_of_its_zone(fleet, ec2, qcow2):
     assert put(fleet, sid, qcow2, host="fake-b")[0] == 200
     ec2.delete_snapshot(SnapshotId=sid)
     ec2.delete_volume(VolumeId=vid)
+
+
+def test_volume_deleted_before_a_host_came(fleet, ec2):
+    """No host can take it any more: the snapshot fails, saying why."""
+    vid = ec2.create_volume(Size=1, AvailabilityZone=ZONE_C)["VolumeId"]
+    sid = ec2.create_snapshot(VolumeId=vid)["SnapshotId"]
+    ec2.delete_volume(VolumeId=vid)
+    s = snap(ec2, sid)
+    assert (s["State"], s["StateMessage"]) == \
+        ("error", "The volume was deleted before a host could take the "
+         "snapshot.")
+    ec2.delete_snapshot(SnapshotId=sid)
 
 
 def test_volume_from_snapshot(fleet, ec2, qcow2):
