@@ -58,6 +58,12 @@ check_ipv4(const char *v, struct mc_err *err)
 }
 
 static int
+check_ipv4_opt(const char *v, struct mc_err *err)
+{
+	return v[0] == '\0' ? 0 : check_ipv4(v, err);
+}
+
+static int
 check_link(const char *v, struct mc_err *err)
 {
 	size_t n = strlen(v);
@@ -113,6 +119,11 @@ static const struct mc_conf_setting settings[] = {
 	    OFF(dns_servers), 0, 0, check_ipv4 },
 	{ "dnsmasq", MC_CONF_STR, "dnsmasq", "the dnsmasq program that "
 	    "serves DHCP and DNS in each VPC", OFF(dnsmasq), 0, 0, NULL },
+	{ "underlay-ip", MC_CONF_STR, "", "this host's address on the network "
+	    "between hosts: VPC traffic to instances on other hosts goes "
+	    "over VXLAN (UDP 4789) from it; instance MTU is then at most "
+	    "1450 (default: none, a single host)", OFF(underlay_ip), 0, 0,
+	    check_ipv4_opt },
 };
 
 int
@@ -145,6 +156,8 @@ agt_conf_load(struct agt_conf *conf, int argc, char *const argv[],
 		(void)snprintf(conf->name, sizeof(conf->name), "%s",
 		    conf->host_name);
 	}
+	if (conf->underlay_ip[0] != '\0' && conf->mtu > AGT_CONF_OVERLAY_MTU)
+		conf->mtu = AGT_CONF_OVERLAY_MTU;
 	return mc_fs_read_token(conf->cluster_token_file, conf->token,
 	    sizeof(conf->token), err);
 }

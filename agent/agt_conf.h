@@ -34,10 +34,14 @@ struct agt_conf {
 	struct mc_strv	 dns_servers;		/* upstream of the VPC resolvers */
 	char		*dnsmasq;		/* the program */
 	char		*volume_dir;		/* "" : STATE_DIR/volumes */
+	char		*underlay_ip;		/* "" : no overlay */
 	/* Derived by agt_conf_load. */
 	char		 name[MC_PROTO_NAME_MAX + 1];
 	char		 token[MC_FS_TOKEN_MAX + 2];
 };
+
+/* VXLAN's headers on a 1500-byte underlay leave instances this much. */
+#define AGT_CONF_OVERLAY_MTU	1450
 
 /* Load from argv and the config file; see mc_conf_load. */
 int	agt_conf_load(struct agt_conf *conf, int argc, char *const argv[],

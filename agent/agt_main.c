@@ -118,6 +118,8 @@ host_info(const struct agent *g, struct mc_proto_host *h)
 	    "tcg");
 	(void)snprintf(h->accel_why, sizeof(h->accel_why), "%s", g->accel_why);
 	(void)snprintf(h->version, sizeof(h->version), "%s", VERSION);
+	(void)snprintf(h->underlay, sizeof(h->underlay), "%s",
+	    g->conf.underlay_ip);
 }
 
 static void

@@ -13,6 +13,7 @@
 #include "ctl_desired.h"
 #include "ctl_eni.h"
 #include "ctl_hosts.h"
+#include "ctl_peers.h"
 #include "ctl_sg_desired.h"
 #include "ctl_snap.h"
 #include "ctl_sql.h"
@@ -194,7 +195,8 @@ ctl_desired_load(sqlite3 *db, const struct ctl_conf *c, const char *host,
 			rc = SQLITE_ERROR;
 	if (rc == SQLITE_DONE && (ctl_sg_desired_load(db, &d, err) < 0 ||
 	    ctl_vol_desired_load(db, host, &d, err) < 0 ||
-	    ctl_snap_desired_load(db, host, &d, err) < 0))
+	    ctl_snap_desired_load(db, host, &d, err) < 0 ||
+	    ctl_peers_load(db, host, &d, err) < 0))
 		rc = SQLITE_ERROR;
 	ctl_sql_rollback(db);	/* read-only: ends the snapshot */
 	if (rc != SQLITE_DONE) {

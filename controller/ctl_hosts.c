@@ -24,13 +24,13 @@ ctl_hosts_register(sqlite3 *db, const struct mc_proto_host *h,
 
 	if (ctl_sql_run(db, err, "INSERT INTO hosts (name, zone, vcpus, "
 	    "mem_mib, disk_gib, accel, accel_why, version, registered_ms, "
-	    "last_seen_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9) "
-	    "ON CONFLICT (name) DO UPDATE SET zone = ?2, vcpus = ?3, "
-	    "mem_mib = ?4, disk_gib = ?5, accel = ?6, accel_why = ?7, "
-	    "version = ?8, last_seen_ms = ?9, generation = generation + 1",
-	    "ssiiisssi", h->name, h->zone, (int64_t)h->vcpus,
-	    (int64_t)h->mem_mib, (int64_t)h->disk_gib, h->accel, h->accel_why,
-	    h->version, now_ms) < 0 ||
+	    "last_seen_ms, underlay) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+	    "?9, ?9, ?10) ON CONFLICT (name) DO UPDATE SET zone = ?2, "
+	    "vcpus = ?3, mem_mib = ?4, disk_gib = ?5, accel = ?6, "
+	    "accel_why = ?7, version = ?8, last_seen_ms = ?9, underlay = ?10, "
+	    "generation = generation + 1", "ssiiisssis", h->name, h->zone,
+	    (int64_t)h->vcpus, (int64_t)h->mem_mib, (int64_t)h->disk_gib,
+	    h->accel, h->accel_why, h->version, now_ms, h->underlay) < 0 ||
 	    ctl_sql_int(db, &gen, err, "SELECT generation FROM hosts WHERE "
 	    "name = ?", "s", h->name) < 0)
 		return -1;

@@ -349,6 +349,9 @@ const char *const ctl_store_migrations[] = {
 	"ALTER TABLE images ADD COLUMN snapshot_id TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE images ADD COLUMN source_instance TEXT NOT NULL "
 	"  DEFAULT '';",
+
+	/* 8: a host's address between hosts, for the VPC overlay. */
+	"ALTER TABLE hosts ADD COLUMN underlay TEXT NOT NULL DEFAULT '';",
 };
 
 const size_t ctl_store_n_migrations =

@@ -85,6 +85,7 @@ static const struct field host_fields[] = {
 	STR(struct mc_proto_host, "accel", accel, C_ACCEL, true),
 	STR(struct mc_proto_host, "accel_why", accel_why, C_ANY, false),
 	STR(struct mc_proto_host, "version", version, C_ANY, false),
+	STR(struct mc_proto_host, "underlay", underlay, C_IPV4_OPT, false),
 };
 
 static const struct field image_fields[] = {
@@ -112,6 +113,12 @@ static const struct field nic_fields[] = {
 static const struct field attach_fields[] = {
 	STR(struct mc_proto_attach, "vol", vol, C_VOLUME, true),
 	STR(struct mc_proto_attach, "device", device, C_DEVICE, true),
+};
+
+static const struct field peer_fields[] = {
+	STR(struct mc_proto_peer, "vpc", vpc, C_VPC, true),
+	STR(struct mc_proto_peer, "ip", ip, C_IPV4, true),
+	STR(struct mc_proto_peer, "host_ip", host_ip, C_IPV4, true),
 };
 
 static const struct field inst_fields[] = {
@@ -227,6 +234,10 @@ mc_proto_desired_json(const struct mc_proto_desired *d)
 		json_object_object_add(o, "volumes", mc_proto_put_vols(d));
 	if (d->n_snaps > 0)
 		json_object_object_add(o, "snapshots", mc_proto_put_snaps(d));
+	if (d->n_peers > 0)
+		json_object_object_add(o, "peers", mc_proto_put_list(peer_fields,
+		    NFIELDS(peer_fields), d->peers, d->n_peers,
+		    sizeof(*d->peers)));
 	return mc_proto_finish(o);
 }
 
@@ -261,6 +272,13 @@ mc_proto_desired_parse(const char *json, size_t len,
 		rc = mc_proto_get_vols(o, &d, err);
 	if (rc == 0)
 		rc = mc_proto_get_snaps(o, &d, err);
+	if (rc == 0) {
+		v = NULL;
+		rc = mc_proto_get_list(o, "peers", peer_fields,
+		    NFIELDS(peer_fields), sizeof(*d.peers), NULL, &v,
+		    &d.n_peers, err);
+		d.peers = v;
+	}
 	json_object_put(o);
 	for (i = 0; rc == 0 && i < d.n; i++)
 		rc = check_images(&d.v[i], err);
@@ -293,6 +311,9 @@ mc_proto_desired_clear(struct mc_proto_desired *d)
 	free(d->snaps);
 	d->snaps = NULL;
 	d->n_snaps = 0;
+	free(d->peers);
+	d->peers = NULL;
+	d->n_peers = 0;
 }
 
 char *

@@ -46,6 +46,8 @@ struct mc_proto_host {
 	char		accel[8];			/* "kvm" or "tcg" */
 	char		accel_why[MC_PROTO_WHY_MAX + 1];
 	char		version[32];
+	/* Its address on the network between hosts ("": no overlay). */
+	char		underlay[16];
 };
 
 /* An image file the agent must have: a machine image, kernel or ramdisk. */
@@ -202,6 +204,17 @@ struct mc_proto_sg {
 	size_t			 n_members;
 };
 
+/*
+ * An instance of one of the host's VPCs that runs on another host: its
+ * address in the VPC and that host's underlay address, where the VPC's
+ * overlay (VXLAN, the VPC's vni) carries its packets.
+ */
+struct mc_proto_peer {
+	char		vpc[MC_PROTO_ID_MAX + 1];
+	char		ip[16];
+	char		host_ip[16];
+};
+
 /* GET /v1/hosts/NAME/desired: everything wanted on the host. */
 struct mc_proto_desired {
 	uint64_t		 generation;
@@ -218,6 +231,9 @@ struct mc_proto_desired {
 	/* Snapshots this host must take. */
 	struct mc_proto_snap_job *snaps;	/* owned */
 	size_t			 n_snaps;
+	/* The other hosts' instances in this host's VPCs. */
+	struct mc_proto_peer	*peers;		/* owned */
+	size_t			 n_peers;
 };
 
 enum mc_proto_actual_state {

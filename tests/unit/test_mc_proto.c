@@ -11,7 +11,7 @@ static void
 test_host_round_trip(void **state)
 {
 	struct mc_proto_host	h = { "host-1", "mc-1a", 2, 23000, 80, "tcg",
-	    "no vmx/svm in /proc/cpuinfo", "0.3" }, back;
+	    "no vmx/svm in /proc/cpuinfo", "0.3", "198.18.0.11" }, back;
 	struct mc_err		err = { 0 };
 	char			*json = mc_proto_host_json(&h);
 
@@ -22,6 +22,7 @@ test_host_round_trip(void **state)
 	assert_string_equal(back.name, "host-1");
 	assert_int_equal(back.mem_mib, 23000);
 	assert_string_equal(back.accel_why, "no vmx/svm in /proc/cpuinfo");
+	assert_string_equal(back.underlay, "198.18.0.11");
 	free(json);
 }
 
@@ -29,7 +30,7 @@ static void
 test_desired_round_trip(void **state)
 {
 	struct mc_proto_inst	w;
-	struct mc_proto_desired	d = { 7, 60, "mc-1", &w, 1, NULL, 0, NULL, 0, NULL, 0 }, back;
+	struct mc_proto_desired	d = { 7, 60, "mc-1", &w, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0 }, back;
 	struct mc_err		err = { 0 };
 	char			*json;
 
@@ -75,7 +76,7 @@ test_desired_network_round_trip(void **state)
 	struct mc_proto_tag	tags[2] = { { "Name", "web" }, { "k", "" } };
 	unsigned char		ud[] = { '#', '!', 0, 0xff, '\n' };
 	struct mc_proto_inst	w;
-	struct mc_proto_desired	d = { 1, 60, "mc-1", &w, 1, NULL, 0, NULL, 0, NULL, 0 }, back;
+	struct mc_proto_desired	d = { 1, 60, "mc-1", &w, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0 }, back;
 	struct mc_proto_md	*md = &w.md;
 	struct mc_proto_nic	*n = &w.nic;
 	struct mc_err		err = { 0 };
@@ -484,6 +485,51 @@ test_desired_snaps(void **state)
 #undef IA
 }
 
+/* The other hosts' instances of the host's VPCs. */
+static void
+test_desired_peers(void **state)
+{
+#define DOC(peers) "{\"generation\": 1, \"stop_timeout_s\": 5, " \
+	"\"instances\": [], \"peers\": " peers "}"
+#define P(vpc, ip, host) "{\"vpc\": \"" vpc "\", \"ip\": \"" ip "\", " \
+	"\"host_ip\": \"" host "\"}"
+	static const char *const bad[] = {
+		DOC("[" P("vpc-x", "10.0.0.5", "198.18.0.12") "]"),
+		DOC("[" P("vpc-0123456789abcdef0", "10.0.0", "198.18.0.12") "]"),
+		DOC("[" P("vpc-0123456789abcdef0", "10.0.0.5", "") "]"),
+		DOC("{}"),
+	};
+	const char		*good = DOC("[" P("vpc-0123456789abcdef0",
+	    "10.0.0.5", "198.18.0.12") "," P("vpc-0123456789abcdef0",
+	    "10.0.1.9", "198.18.0.13") "]");
+	struct mc_proto_desired	d, back;
+	struct mc_err		err = { 0 };
+	char			*json;
+	size_t			i;
+
+	(void)state;
+	assert_int_equal(mc_proto_desired_parse(good, strlen(good), &d, &err),
+	    0);
+	json = mc_proto_desired_json(&d);
+	assert_non_null(json);
+	assert_int_equal(mc_proto_desired_parse(json, strlen(json), &back,
+	    &err), 0);
+	assert_int_equal(back.n_peers, 2);
+	assert_string_equal(back.peers[1].ip, "10.0.1.9");
+	assert_string_equal(back.peers[1].host_ip, "198.18.0.13");
+	mc_proto_desired_clear(&back);
+	mc_proto_desired_clear(&d);
+	free(json);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&err, 0, sizeof(err));
+		if (mc_proto_desired_parse(bad[i], strlen(bad[i]), &d,
+		    &err) == 0)
+			fail_msg("bad case %zu accepted: %s", i, bad[i]);
+	}
+#undef DOC
+#undef P
+}
+
 /* How far snapshots are comes back the same; nonsense is refused. */
 static void
 test_report_snaps(void **state)
@@ -574,6 +620,9 @@ test_host_bad_table(void **state)
 		    "\"mem_mib\": 1, \"disk_gib\": 1, \"accel\": \"tcg\"}",
 		"{\"name\": \"h\", \"vcpus\": 1, \"mem_mib\": 1, "
 		    "\"disk_gib\": 1, \"accel\": \"tcg\"}",
+		"{\"name\": \"h\", \"zone\": \"z\", \"vcpus\": 1, "
+		    "\"mem_mib\": 1, \"disk_gib\": 1, \"accel\": \"tcg\", "
+		    "\"underlay\": \"198.18.0.300\"}",
 	};
 	size_t i;
 
@@ -599,6 +648,7 @@ main(void)
 		cmocka_unit_test(test_desired_volumes),
 		cmocka_unit_test(test_report_volumes),
 		cmocka_unit_test(test_desired_snaps),
+		cmocka_unit_test(test_desired_peers),
 		cmocka_unit_test(test_report_snaps),
 		cmocka_unit_test(test_report_bad_table),
 		cmocka_unit_test(test_host_bad_table),
