@@ -403,6 +403,10 @@ agt_net_sync(struct agt_net *n, const struct mc_proto_desired *d,
 			    "vpc=%s detail=%s", v->id, err.msg);
 			continue;
 		}
+		err.code = MC_EC_NONE;
+		if (agt_net_vpc_overlay(n, v, d, &err) < 0)
+			mc_log(MC_LOG_WARN, "cannot wire a VPC's overlay, "
+			    "retrying", "vpc=%s detail=%s", v->id, err.msg);
 		/* No port goes up without its security groups. */
 		err.code = MC_EC_NONE;
 		if (agt_net_vpc_firewall(n, v, d, &err) < 0) {

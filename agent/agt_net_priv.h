@@ -23,6 +23,11 @@ struct net_nl;
 
 #define AGT_NET_RECHECK_MS	30000	/* re-verify what was wired */
 
+/* An instance of a VPC on another host, and that host's underlay address. */
+struct agt_peer {
+	uint32_t	ip, host;
+};
+
 /* One VPC wired on this host. */
 struct agt_vpc {
 	char			 id[MC_PROTO_ID_MAX + 1];
@@ -44,6 +49,11 @@ struct agt_vpc {
 	struct agt_netcfg_port	*ports;			/* this round's */
 	size_t			 n_ports;
 	struct net_fw		*fw;			/* its security groups */
+	/* The overlay to other hosts (agt_net_overlay.c). */
+	char			 vxlan[NET_NAME_LINK_MAX];
+	bool			 overlay_ready;
+	struct agt_peer		*peers;			/* installed */
+	size_t			 n_peers;
 };
 
 /* A public address routed to a VPC's namespace and proxied on the LAN. */
@@ -88,6 +98,13 @@ int	agt_net_vpc_apply(struct agt_net *n, struct agt_vpc *v,
  * them is plugged (agt_net_fw.c).  Returns 0, or -1 with err set.
  */
 int	agt_net_vpc_firewall(struct agt_net *n, struct agt_vpc *v,
+	    const struct mc_proto_desired *d, struct mc_err *err);
+
+/*
+ * The VPC's overlay to its instances on other hosts in d (nothing
+ * without an underlay address).  Returns 0, or -1 with err set.
+ */
+int	agt_net_vpc_overlay(struct agt_net *n, struct agt_vpc *v,
 	    const struct mc_proto_desired *d, struct mc_err *err);
 
 /* What the VPC's firewall holds about w, for `minicloud explain`. */

@@ -402,6 +402,10 @@ agt_net_vpc_clear(struct agt_vpc *v)
 	free(v->names);
 	free(v->ports);
 	net_name_list_clear(&v->plugged);
+	free(v->peers);
+	v->peers = NULL;
+	v->n_peers = 0;
+	v->overlay_ready = false;
 	v->nft = v->conf = v->hosts = v->names = NULL;
 	v->ports = NULL;
 	v->n_ports = 0;

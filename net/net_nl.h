@@ -209,6 +209,42 @@ int	net_nl_neigh_set(struct net_nl *nl, const char *dev, struct in_addr addr,
 int	net_nl_neigh_del(struct net_nl *nl, const char *dev, struct in_addr addr,
 	    struct mc_err *err);
 
+/* The VXLAN overlay between hosts (net_nl_vxlan.c). */
+
+#define NET_NL_VNI_MAX		16777215
+#define NET_NL_VXLAN_PORT	4789		/* IANA's */
+
+/* A VXLAN link to make. */
+struct net_nl_vxlan {
+	const char	*name;
+	unsigned	 vni;			/* 1..NET_NL_VNI_MAX */
+	struct in_addr	 local;			/* the underlay address */
+	unsigned	 mtu;
+	uint8_t		 mac[NET_NL_MAC_LEN];	/* unicast */
+};
+
+/*
+ * Make the VXLAN link v in the calling namespace, down, learning
+ * nothing: its UDP socket stays in this namespace if the link moves.
+ * Not idempotent (EEXIST).  Returns 0, or -1 with err set.
+ */
+int	net_nl_vxlan_add(struct net_nl *nl, const struct net_nl_vxlan *v,
+	    struct mc_err *err);
+
+/*
+ * Frames to mac leave VXLAN link dev for the VTEP at dst (`bridge fdb
+ * replace MAC dev DEV dst DST self permanent`).  Idempotent.  Returns
+ * 0, or -1 with err set.
+ */
+int	net_nl_fdb_set(struct net_nl *nl, const char *dev,
+	    const uint8_t mac[NET_NL_MAC_LEN], struct in_addr dst,
+	    struct mc_err *err);
+
+/* Remove that entry.  Absent is fine.  Returns 0, or -1 with err set. */
+int	net_nl_fdb_del(struct net_nl *nl, const char *dev,
+	    const uint8_t mac[NET_NL_MAC_LEN], struct in_addr dst,
+	    struct mc_err *err);
+
 /*
  * Describe the namespace for a person: its links (name, state, MTU,
  * MAC, flags, kind, master), IPv4 addresses, IPv4 routes of the main
