@@ -365,10 +365,11 @@ class Fleet(Controller):
         finally:
             conn.close()
 
-    def register(self, host="fake-1", zone=REGION + "a"):
-        self.agent("POST", "/v1/hosts/register", {
+    def register(self, host="fake-1", zone=REGION + "a", underlay=None):
+        self.agent("POST", "/v1/hosts/register", dict({
             "name": host, "zone": zone, "vcpus": 64,
-            "mem_mib": 262144, "disk_gib": 4096, "accel": "tcg"})
+            "mem_mib": 262144, "disk_gib": 4096, "accel": "tcg"},
+            **({"underlay": underlay} if underlay else {})))
 
     def setup(self):
         self.register()
