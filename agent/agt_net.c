@@ -481,6 +481,7 @@ agt_net_explain(struct agt_net *n, const struct mc_proto_inst *w,
 		mc_buf_addf(b, "\n## the VPC's namespace (ip -n %s addr; ip -n "
 		    "%s route; ip -n %s neigh)\n\n%s", v->ns, v->ns, v->ns, text);
 	free(text);
+	agt_net_overlay_explain(n, v, b);
 	agt_net_fw_explain(n, v, w, b);
 	for (i = 0; i < 2; i++) {
 		text = NULL;

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mc_buf.h"
 #include "mc_err.h"
 #include "mc_ipv4.h"
 #include "mc_log.h"
@@ -197,4 +198,28 @@ agt_net_vpc_overlay(struct agt_net *n, struct agt_vpc *v,
 	v->peers = want;
 	v->n_peers = n_want;
 	return 0;
+}
+
+void
+agt_net_overlay_explain(const struct agt_net *n, const struct agt_vpc *v,
+    struct mc_buf *b)
+{
+	char	ip[MC_IPV4_STR_MAX], host[MC_IPV4_STR_MAX];
+	size_t	i;
+
+	if (n->conf->underlay_ip[0] == '\0') {
+		mc_buf_adds(b, "\n## overlay: none (this host has no underlay "
+		    "address: the VPC lives on this host alone)\n");
+		return;
+	}
+	mc_buf_addf(b, "\n## overlay: %s, VXLAN vni %u from %s (UDP %u), "
+	    "VTEP MAC 02:4d + the host's address; instances of the VPC on "
+	    "other hosts (a /32 route and a neighbour through %s, a "
+	    "forwarding entry to their host):\n\n", v->vxlan, v->vni,
+	    n->conf->underlay_ip, NET_NL_VXLAN_PORT, v->vxlan);
+	for (i = 0; i < v->n_peers; i++)
+		mc_buf_addf(b, "%s on host %s\n", mc_ipv4_str(v->peers[i].ip,
+		    ip), mc_ipv4_str(v->peers[i].host, host));
+	if (v->n_peers == 0)
+		mc_buf_adds(b, "(none)\n");
 }

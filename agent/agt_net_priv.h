@@ -107,6 +107,10 @@ int	agt_net_vpc_firewall(struct agt_net *n, struct agt_vpc *v,
 int	agt_net_vpc_overlay(struct agt_net *n, struct agt_vpc *v,
 	    const struct mc_proto_desired *d, struct mc_err *err);
 
+/* The VPC's overlay, for `minicloud explain`. */
+void	agt_net_overlay_explain(const struct agt_net *n,
+	    const struct agt_vpc *v, struct mc_buf *b);
+
 /* What the VPC's firewall holds about w, for `minicloud explain`. */
 void	agt_net_fw_explain(struct agt_net *n, struct agt_vpc *v,
 	    const struct mc_proto_inst *w, struct mc_buf *b);
