@@ -142,6 +142,7 @@ agt_net_free(struct agt_net *n)
 	}
 	free(n->vpcs);
 	free(n->eips);
+	free(n->vteps);
 	if (n->dns != (const char **)n->conf->dns_servers.v)
 		free(n->dns);
 	net_nl_close(n->root);
@@ -431,6 +432,10 @@ agt_net_sync(struct agt_net *n, const struct mc_proto_desired *d,
 			    "vpc=%s detail=%s", v->id, err.msg);
 	}
 	eips_sync(n, now_ms);
+	err.code = MC_EC_NONE;
+	if (agt_net_vteps_sync(n, &err) < 0)
+		mc_log(MC_LOG_WARN, "cannot set the overlay's hosts, retrying",
+		    "detail=%s", err.msg);
 	for (i = o = 0; i < n->n_vpcs; i++) {
 		if (n->vpcs[i].seen) {
 			n->vpcs[o++] = n->vpcs[i];

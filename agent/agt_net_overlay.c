@@ -21,6 +21,7 @@
 #include "mc_err.h"
 #include "mc_ipv4.h"
 #include "mc_log.h"
+#include "net_nft.h"
 #include "net_nl.h"
 #include "agt_conf.h"
 #include "agt_net.h"
@@ -222,4 +223,51 @@ agt_net_overlay_explain(const struct agt_net *n, const struct agt_vpc *v,
 		    ip), mc_ipv4_str(v->peers[i].host, host));
 	if (v->n_peers == 0)
 		mc_buf_adds(b, "(none)\n");
+}
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int
+agt_net_vteps_sync(struct agt_net *n, struct mc_err *err)
+{
+	uint32_t	*hosts = NULL;
+	size_t		 cap = 0, k = 0, i, j;
+	char		*script;
+	int		 rc;
+
+	if (n->conf->underlay_ip[0] == '\0')
+		return 0;
+	for (i = 0; i < n->n_vpcs; i++)
+		cap += n->vpcs[i].n_peers;
+	if (cap > 0 && (hosts = calloc(cap, sizeof(*hosts))) == NULL)
+		return mc_err_sys(err, ENOMEM, "out of memory");
+	for (i = 0; i < n->n_vpcs; i++)
+		for (j = 0; j < n->vpcs[i].n_peers; j++)
+			hosts[k++] = n->vpcs[i].peers[j].host;
+	if (k > 0)
+		qsort(hosts, k, sizeof(*hosts), cmp_u32);
+	for (i = j = 0; i < k; i++)
+		if (j == 0 || hosts[j - 1] != hosts[i])
+			hosts[j++] = hosts[i];
+	script = agt_netcfg_vteps_nft(n->conf->net_prefix, hosts, j);
+	free(hosts);
+	if (script == NULL)
+		return mc_err_sys(err, ENOMEM, "out of memory");
+	if (n->vteps != NULL && strcmp(n->vteps, script) == 0) {
+		free(script);
+		return 0;
+	}
+	if ((rc = net_nft_apply(NULL, script, err)) < 0) {
+		free(script);
+		return -1;
+	}
+	free(n->vteps);
+	n->vteps = script;
+	return rc;
 }

@@ -76,6 +76,7 @@ struct agt_net {
 	struct agt_eip		*eips;		/* installed */
 	size_t			 n_eips;
 	int64_t			 eips_checked_ms;
+	char			*vteps;		/* the set's script, applied */
 };
 
 /* The namespace and host link names of a VPC. */
@@ -106,6 +107,12 @@ int	agt_net_vpc_firewall(struct agt_net *n, struct agt_vpc *v,
  */
 int	agt_net_vpc_overlay(struct agt_net *n, struct agt_vpc *v,
 	    const struct mc_proto_desired *d, struct mc_err *err);
+
+/*
+ * The host table's set of the hosts the overlay takes packets from: the
+ * hosts of every VPC's peers.  Returns 0, or -1 with err set.
+ */
+int	agt_net_vteps_sync(struct agt_net *n, struct mc_err *err);
 
 /* The VPC's overlay, for `minicloud explain`. */
 void	agt_net_overlay_explain(const struct agt_net *n,

@@ -120,11 +120,36 @@ agt_netcfg_host_nft(const char *prefix)
 	char		t[MC_IPV4_STR_MAX];
 
 	mc_buf_init(&b, TEXT_MAX);
+	/* The overlay's VXLAN packets only from the known hosts (vteps). */
 	mc_buf_addf(&b, "table ip %s\ndelete table ip %s\ntable ip %s {\n"
+	    "\tset vteps {\n\t\ttype ipv4_addr\n\t}\n"
+	    "\tchain input {\n\t\ttype filter hook input priority filter; "
+	    "policy accept;\n\t\tudp dport %u ip saddr != @vteps drop\n\t}\n"
 	    "\tchain postrouting {\n\t\ttype nat hook postrouting priority "
 	    "srcnat; policy accept;\n\t\tip saddr %s/%d oifname != \"%sv*\" "
 	    "masquerade\n\t}\n}\n", prefix, prefix, prefix,
-	    mc_ipv4_str(AGT_NETCFG_TRANSIT, t), AGT_NETCFG_TRANSIT_LEN, prefix);
+	    AGT_NETCFG_VXLAN_PORT, mc_ipv4_str(AGT_NETCFG_TRANSIT, t),
+	    AGT_NETCFG_TRANSIT_LEN, prefix);
+	return finish(&b);
+}
+
+char *
+agt_netcfg_vteps_nft(const char *prefix, const uint32_t *hosts, size_t n)
+{
+	struct mc_buf	b;
+	char		t[MC_IPV4_STR_MAX];
+	size_t		i;
+
+	mc_buf_init(&b, TEXT_MAX);
+	mc_buf_addf(&b, "flush set ip %s vteps\n", prefix);
+	for (i = 0; i < n; i++)
+		if (i == 0)
+			mc_buf_addf(&b, "add element ip %s vteps { %s", prefix,
+			    mc_ipv4_str(hosts[i], t));
+		else
+			mc_buf_addf(&b, ", %s", mc_ipv4_str(hosts[i], t));
+	if (n > 0)
+		mc_buf_adds(&b, " }\n");
 	return finish(&b);
 }
 

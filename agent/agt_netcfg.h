@@ -20,6 +20,7 @@
 #define AGT_NETCFG_IMDS_ADDR	0xa9fea9feu	/* 169.254.169.254 */
 #define AGT_NETCFG_TRANSIT	0xa9fe0000u	/* 169.254.0.0/17: a /31 */
 #define AGT_NETCFG_TRANSIT_LEN	17		/*   per VPC, by its vni */
+#define AGT_NETCFG_VXLAN_PORT	4789		/* the overlay's UDP port */
 
 /* One instance's port on the VPC. */
 struct agt_netcfg_port {
@@ -65,6 +66,14 @@ char	*agt_netcfg_vpc_nft(const struct agt_netcfg_vpc *v);
 
 /* The host's nftables script (masquerade of the transit block). */
 char	*agt_netcfg_host_nft(const char *prefix);
+
+/*
+ * The host table's set of the other hosts' underlay addresses (hosts[]
+ * in host order, n of them), the only ones the overlay takes VXLAN
+ * packets from: replaced in one transaction.
+ */
+char	*agt_netcfg_vteps_nft(const char *prefix, const uint32_t *hosts,
+	    size_t n);
 
 /* dnsmasq's configuration file for the VPC. */
 char	*agt_netcfg_dnsmasq_conf(const struct agt_netcfg_vpc *v);

@@ -96,13 +96,25 @@ test_vpc_nft(void **state)
 static void
 test_host_nft(void **state)
 {
-	char *s = agt_netcfg_host_nft("mcx");
+	const uint32_t	 hosts[] = { 0xc6120000u | 11, 0xc6120000u | 12 };
+	char		*s = agt_netcfg_host_nft("mcx");
+	char		*none = agt_netcfg_vteps_nft("mcx", hosts, 0);
+	char		*two = agt_netcfg_vteps_nft("mcx", hosts, 2);
+	char		*both;
 
 	(void)state;
 	assert_non_null(s);
 	mc_test_golden(DATA "/host.nft", s);
+	assert_string_equal(none, "flush set ip mcx vteps\n");
+	assert_string_equal(two, "flush set ip mcx vteps\nadd element ip mcx "
+	    "vteps { 198.18.0.11, 198.18.0.12 }\n");
+	/* The set's updates are valid on the table as made. */
+	assert_true(asprintf(&both, "%s%s%s", s, none, two) > 0);
 	if (have("nft") && geteuid() == 0)
-		assert_int_equal(run_on(s, "nft -c -f", ""), 0);
+		assert_int_equal(run_on(both, "nft -c -f", ""), 0);
+	free(both);
+	free(none);
+	free(two);
 	free(s);
 }
 
