@@ -349,6 +349,9 @@ const char *const ctl_store_migrations[] = {
 	"ALTER TABLE images ADD COLUMN snapshot_id TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE images ADD COLUMN source_instance TEXT NOT NULL "
 	"  DEFAULT '';",
+
+	/* 8: a disabled host that drains (`minicloud host drain`). */
+	"ALTER TABLE hosts ADD COLUMN drain INTEGER NOT NULL DEFAULT 0;",
 };
 
 const size_t ctl_store_n_migrations =
