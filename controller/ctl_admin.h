@@ -28,6 +28,13 @@ int	ctl_admin_key_delete(const struct ctl_admin_args *a,
 	    struct mc_err *err);
 int	ctl_admin_key_list(const struct ctl_admin_args *a, struct mc_err *err);
 int	ctl_admin_host_list(const struct ctl_admin_args *a, struct mc_err *err);
+/* enable, disable, drain: set HOST's admin state; unknown: an error. */
+int	ctl_admin_host_enable(const struct ctl_admin_args *a,
+	    struct mc_err *err);
+int	ctl_admin_host_disable(const struct ctl_admin_args *a,
+	    struct mc_err *err);
+int	ctl_admin_host_drain(const struct ctl_admin_args *a,
+	    struct mc_err *err);
 int	ctl_admin_host_stop_instances(const struct ctl_admin_args *a,
 	    struct mc_err *err);
 int	ctl_admin_image_import(const struct ctl_admin_args *a,

@@ -1,5 +1,6 @@
 /*
- * ctl_admin_hosts: `minicloud host list` and `minicloud explain i-...`.
+ * ctl_admin_hosts: `minicloud host list|enable|disable|drain|
+ * stop-instances` and `minicloud explain i-...`.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,9 +13,64 @@
 #include "ctl_admin.h"
 #include "ctl_conf.h"
 #include "ctl_hosts.h"
+#include "ctl_hstate.h"
 #include "ctl_inst.h"
 #include "ctl_sql.h"
 #include "ctl_store.h"
+
+/* An error naming a host nobody registered. */
+static int
+unknown_host(const char *name, struct mc_err *err)
+{
+	return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE, "no host called "
+	    "'%.64s' (`minicloud host list` shows the hosts)", name);
+}
+
+/*
+ * Every host, up or down as the controller last recorded it (this
+ * CLI's host-timeout may not be the controller's).
+ */
+static int
+load_hosts(const struct ctl_admin_args *a, struct ctl_host **ret,
+    size_t *ret_n, struct mc_err *err)
+{
+	sqlite3	*db;
+	int	 rc;
+
+	if ((db = ctl_store_get(a->store, err)) == NULL)
+		return -1;
+	rc = ctl_hosts_list(db, mc_time_now_ms(), -1, ret, ret_n, err);
+	ctl_store_put(a->store, db);
+	return rc;
+}
+
+/* The host called name in v[0..n), or NULL with err set. */
+static const struct ctl_host *
+find_host(const struct ctl_host *v, size_t n, const char *name,
+    struct mc_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i].name, name) == 0)
+			return &v[i];
+	unknown_host(name, err);
+	return NULL;
+}
+
+/* 0 when a host is called name, else -1 with err set. */
+static int
+host_known(const struct ctl_admin_args *a, const char *name,
+    struct mc_err *err)
+{
+	MC_AUTOFREE struct ctl_host	*v = NULL;
+	size_t				 n = 0;
+
+	if (load_hosts(a, &v, &n, err) < 0 ||
+	    find_host(v, n, name, err) == NULL)
+		return -1;
+	return 0;
+}
 
 int
 ctl_admin_host_list(const struct ctl_admin_args *a, struct mc_err *err)
@@ -22,18 +78,12 @@ ctl_admin_host_list(const struct ctl_admin_args *a, struct mc_err *err)
 	MC_AUTOFREE struct ctl_host	*v = NULL;
 	int64_t				 now = mc_time_now_ms();
 	size_t				 n = 0, i;
-	sqlite3				*db;
-	int				 rc;
 
-	if ((db = ctl_store_get(a->store, err)) == NULL)
+	if (load_hosts(a, &v, &n, err) < 0)
 		return -1;
-	rc = ctl_hosts_list(db, now, -1, &v, &n, err);
-	ctl_store_put(a->store, db);
-	if (rc < 0)
-		return -1;
-	printf("%-16s %-10s %-8s %-5s %9s %15s %11s %5s %s\n", "HOST", "ZONE",
-	    "STATE", "ACCEL", "VCPUS", "MEMORY_MIB", "DISK_GIB", "INST",
-	    "LAST_SEEN");
+	printf("%-16s %-10s %-5s %-8s %-5s %9s %15s %11s %5s %s\n", "HOST",
+	    "ZONE", "STATE", "ADMIN", "ACCEL", "VCPUS", "MEMORY_MIB",
+	    "DISK_GIB", "INST", "LAST_SEEN");
 	for (i = 0; i < n; i++) {
 		char vcpus[24], mem[40], disk[32];
 
@@ -45,15 +95,73 @@ ctl_admin_host_list(const struct ctl_admin_args *a, struct mc_err *err)
 		(void)snprintf(disk, sizeof(disk), "%llu/%llu",
 		    (unsigned long long)v[i].used_disk_gib,
 		    (unsigned long long)v[i].disk_gib);
-		printf("%-16s %-10s %-8s %-5s %9s %15s %11s %5u %llds ago\n",
-		    v[i].name, v[i].zone, !v[i].enabled ? "disabled" :
-		    v[i].up ? "up" : "down", v[i].accel, vcpus, mem, disk,
-		    v[i].n_instances,
+		printf("%-16s %-10s %-5s %-8s %-5s %9s %15s %11s %5u %llds "
+		    "ago\n", v[i].name, v[i].zone, v[i].up ? "up" : "down",
+		    ctl_hstate_admin_name(ctl_hstate_admin(&v[i])), v[i].accel,
+		    vcpus, mem, disk, v[i].n_instances,
 		    (long long)((now - v[i].last_seen_ms) / 1000));
 		if (strcmp(v[i].accel, "tcg") == 0 && v[i].accel_why[0] != '\0')
 			printf("%16s  (tcg: %s)\n", "", v[i].accel_why);
 	}
 	return 0;
+}
+
+/* What each admin state means for the host's instances, for people. */
+static const char *const admin_notes[CTL_HADMIN__MAX] = {
+	[CTL_HADMIN_ENABLED] = "it takes new instances",
+	[CTL_HADMIN_DISABLED] = "it takes no new instances; its instances "
+	    "stay and can still be stopped and started there",
+	[CTL_HADMIN_DRAINING] = "it takes no new instances, and shows "
+	    "drained once none is left.  Its instances are NOT moved "
+	    "(minicloud has no live migration): stop and terminate them, or "
+	    "ask their owners to",
+	[CTL_HADMIN_DRAINED] = "it takes no new instances and has none left",
+};
+
+/* Set argv[0]'s admin state to want and say what that means now. */
+static int
+host_set(const struct ctl_admin_args *a, enum ctl_hadmin want,
+    struct mc_err *err)
+{
+	MC_AUTOFREE struct ctl_host	*v = NULL;
+	const struct ctl_host		*h;
+	enum ctl_hadmin			 now;
+	size_t				 n = 0;
+	sqlite3				*db;
+	int				 rc;
+
+	if ((db = ctl_store_get(a->store, err)) == NULL)
+		return -1;
+	rc = ctl_hosts_set_admin(db, a->argv[0], want, err);
+	ctl_store_put(a->store, db);
+	if (rc <= 0)
+		return rc < 0 ? -1 : unknown_host(a->argv[0], err);
+	if (load_hosts(a, &v, &n, err) < 0 ||
+	    (h = find_host(v, n, a->argv[0], err)) == NULL)
+		return -1;
+	now = ctl_hstate_admin(h);
+	printf("host %s %s (%u instance%s): %s\n", h->name,
+	    ctl_hstate_admin_name(now), h->n_instances,
+	    h->n_instances == 1 ? "" : "s", admin_notes[now]);
+	return 0;
+}
+
+int
+ctl_admin_host_enable(const struct ctl_admin_args *a, struct mc_err *err)
+{
+	return host_set(a, CTL_HADMIN_ENABLED, err);
+}
+
+int
+ctl_admin_host_disable(const struct ctl_admin_args *a, struct mc_err *err)
+{
+	return host_set(a, CTL_HADMIN_DISABLED, err);
+}
+
+int
+ctl_admin_host_drain(const struct ctl_admin_args *a, struct mc_err *err)
+{
+	return host_set(a, CTL_HADMIN_DRAINING, err);
 }
 
 /* What the agent last uploaded for the instance, or a note why not. */
@@ -130,7 +238,8 @@ ctl_admin_host_stop_instances(const struct ctl_admin_args *a,
 	sqlite3		*db;
 	int		 rc = -1;
 
-	if ((db = ctl_store_get(a->store, err)) == NULL)
+	if (host_known(a, a->argv[0], err) < 0 ||
+	    (db = ctl_store_get(a->store, err)) == NULL)
 		return -1;
 	if (ctl_sql_begin(db, err) < 0 ||
 	    ctl_sql_prepare(db, &st, err, CTL_INST_SELECT "WHERE i.host = ? "

@@ -37,7 +37,16 @@ static const struct command commands[] = {
 	{ "key", "list", "ACCOUNT", 1, 1, ctl_admin_key_list,
 	    "list the access keys of ACCOUNT" },
 	{ "host", "list", "", 0, 0, ctl_admin_host_list,
-	    "list hosts: zone, state, accelerator, capacity and use" },
+	    "list hosts: zone, up/down, admin state, accelerator, capacity "
+	    "and use" },
+	{ "host", "enable", "HOST", 1, 1, ctl_admin_host_enable,
+	    "let HOST take new instances again" },
+	{ "host", "disable", "HOST", 1, 1, ctl_admin_host_disable,
+	    "place no new instance on HOST (its own stay, and can stop and "
+	    "start)" },
+	{ "host", "drain", "HOST", 1, 1, ctl_admin_host_drain,
+	    "disable HOST, shown draining until its instances are gone\n"
+	    "      (they are not moved: there is no live migration)" },
 	{ "host", "stop-instances", "HOST", 1, 1,
 	    ctl_admin_host_stop_instances,
 	    "stop (hard) every running instance of HOST" },

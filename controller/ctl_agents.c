@@ -117,6 +117,13 @@ on_register(struct ctl_agents_call *c)
 	if (mc_proto_host_parse(c->req->body != NULL ? c->req->body : "",
 	    c->req->body_len, &h, &err) < 0)
 		return ctl_agents_fail(c, &err);
+	/* Zones are the operator's: a host cannot make one up. */
+	if (ctl_conf_zone_find(c->api->conf, h.zone, NULL) == NULL) {
+		(void)mc_err_set(&err, MC_EC_INVALID_PARAMETER_VALUE, "zone %s "
+		    "is not one of the controller's zones (its zone settings)",
+		    h.zone);
+		return ctl_agents_fail(c, &err);
+	}
 	if ((db = ctl_agents_db(c)) == NULL)
 		return;
 	if (ctl_hosts_register(db, &h, mc_time_now_ms(), &gen, &err) < 0) {

@@ -153,7 +153,7 @@ static const struct mc_conf_setting settings[] = {
 	    "agents must present (the same in every agent's config; empty: "
 	    "no agent is accepted)", OFF(cluster_token_file), 0, 0, NULL },
 	{ "host-timeout", MC_CONF_INT, "30", "seconds without a report after "
-	    "which a host is down", OFF(host_timeout_s), 5, 86400, NULL },
+	    "which a host is down", OFF(host_timeout_s), 2, 86400, NULL },
 	{ "stop-timeout", MC_CONF_INT, "60", "seconds a guest has to shut "
 	    "down on ACPI before it is stopped hard", OFF(stop_timeout_s), 0,
 	    3600, NULL },

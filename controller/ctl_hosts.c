@@ -2,6 +2,7 @@
  * ctl_hosts: hosts in the store, the desired state they poll and the
  * actual state they report.
  */
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,13 +17,32 @@
 #include "ctl_sql.h"
 #include "ctl_vol.h"
 
+/* Refuse to move a host that has instances to another zone. */
+static int
+zone_kept(sqlite3 *db, const struct mc_proto_host *h, struct mc_err *err)
+{
+	int64_t	n = 0;
+	int	rc;
+
+	rc = ctl_sql_int(db, &n, err, "SELECT count(*) FROM instances i JOIN "
+	    "hosts h ON i.host = h.name WHERE h.name = ?1 AND h.zone <> ?2 "
+	    "AND i.state <> 'terminated'", "ss", h->name, h->zone);
+	if (rc < 0)
+		return -1;
+	if (n > 0)
+		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE, "host %s "
+		    "has %lld instance(s) in its old zone: it cannot move to "
+		    "%s", h->name, (long long)n, h->zone);
+	return 0;
+}
+
 int
 ctl_hosts_register(sqlite3 *db, const struct mc_proto_host *h,
     int64_t now_ms, uint64_t *ret_gen, struct mc_err *err)
 {
 	int64_t gen = 0;
 
-	if (ctl_sql_run(db, err, "INSERT INTO hosts (name, zone, vcpus, "
+	if (zone_kept(db, h, err) < 0 || ctl_sql_run(db, err, "INSERT INTO hosts (name, zone, vcpus, "
 	    "mem_mib, disk_gib, accel, accel_why, version, registered_ms, "
 	    "last_seen_ms, underlay) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
 	    "?9, ?9, ?10) ON CONFLICT (name) DO UPDATE SET zone = ?2, "
@@ -36,6 +56,20 @@ ctl_hosts_register(sqlite3 *db, const struct mc_proto_host *h,
 		return -1;
 	*ret_gen = (uint64_t)gen;
 	return 0;
+}
+
+int
+ctl_hosts_set_admin(sqlite3 *db, const char *host, enum ctl_hadmin a,
+    struct mc_err *err)
+{
+	int n;
+
+	assert(a == CTL_HADMIN_ENABLED || a == CTL_HADMIN_DISABLED ||
+	    a == CTL_HADMIN_DRAINING);
+	n = ctl_sql_run(db, err, "UPDATE hosts SET enabled = ?, drain = ? "
+	    "WHERE name = ?", "iis", (int64_t)(a == CTL_HADMIN_ENABLED),
+	    (int64_t)(a == CTL_HADMIN_DRAINING), host);
+	return n < 0 ? -1 : n > 0;
 }
 
 int
@@ -66,7 +100,7 @@ ctl_hosts_generation(sqlite3 *db, const char *host, uint64_t *ret,
 #define HOST_SELECT \
 	"SELECT h.name, h.zone, h.vcpus, h.mem_mib, h.disk_gib, h.accel, " \
 	"h.accel_why, h.version, h.enabled, h.generation, h.registered_ms, " \
-	"h.last_seen_ms, h.down, " \
+	"h.last_seen_ms, h.down, h.drain, " \
 	"coalesce(sum(CASE WHEN i.state IN ('pending','running','stopping') " \
 	"THEN i.vcpus END), 0), " \
 	"coalesce(sum(CASE WHEN i.state IN ('pending','running','stopping') " \
@@ -92,10 +126,11 @@ host_row(sqlite3_stmt *st, int64_t now_ms, int64_t timeout_ms,
 	h->generation = (uint64_t)sqlite3_column_int64(st, 9);
 	h->registered_ms = sqlite3_column_int64(st, 10);
 	h->last_seen_ms = sqlite3_column_int64(st, 11);
-	h->used_vcpus = (unsigned)sqlite3_column_int(st, 13);
-	h->used_mem_mib = (uint64_t)sqlite3_column_int64(st, 14);
-	h->used_disk_gib = (uint64_t)sqlite3_column_int64(st, 15);
-	h->n_instances = (unsigned)sqlite3_column_int(st, 16);
+	h->drain = sqlite3_column_int(st, 13) != 0;
+	h->used_vcpus = (unsigned)sqlite3_column_int(st, 14);
+	h->used_mem_mib = (uint64_t)sqlite3_column_int64(st, 15);
+	h->used_disk_gib = (uint64_t)sqlite3_column_int64(st, 16);
+	h->n_instances = (unsigned)sqlite3_column_int(st, 17);
 	if (timeout_ms < 0)
 		h->up = sqlite3_column_int(st, 12) == 0;
 	else

@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "mc_proto.h"
+#include "ctl_hstate.h"
 
 struct mc_err;
 
@@ -26,7 +27,8 @@ struct ctl_host {
 	char		accel[8];
 	char		accel_why[MC_PROTO_WHY_MAX + 1];
 	char		version[32];
-	bool		enabled;
+	bool		enabled;	/* takes new instances */
+	bool		drain;		/* disabled by `host drain` */
 	bool		up;		/* reported within the timeout */
 	uint64_t	generation;
 	int64_t		registered_ms, last_seen_ms;
@@ -37,7 +39,12 @@ struct ctl_host {
 	unsigned	n_instances;
 };
 
-/* Register (or re-register) a host; returns its generation in *ret_gen. */
+/*
+ * Register (or re-register) a host; returns its generation in *ret_gen.
+ * A host keeps its admin state over re-registration.  A host that still
+ * has instances cannot move to another zone (they are in the old one):
+ * InvalidParameterValue.
+ */
 int	ctl_hosts_register(sqlite3 *db, const struct mc_proto_host *h,
 	    int64_t now_ms, uint64_t *ret_gen, struct mc_err *err);
 
@@ -62,6 +69,14 @@ int	ctl_hosts_generation(sqlite3 *db, const char *host, uint64_t *ret,
  */
 int	ctl_hosts_report(sqlite3 *db, const char *host,
 	    const struct mc_proto_report *r, int64_t now_ms,
+	    struct mc_err *err);
+
+/*
+ * Set host's admin state: CTL_HADMIN_ENABLED, _DISABLED or _DRAINING
+ * (draining shows as drained once the host has no instance).  Returns 1,
+ * 0 when no host has that name, or -1 with err set.
+ */
+int	ctl_hosts_set_admin(sqlite3 *db, const char *host, enum ctl_hadmin a,
 	    struct mc_err *err);
 
 /* Mark host seen at now_ms.  Returns 1, 0 for an unknown host, or -1. */

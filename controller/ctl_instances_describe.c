@@ -78,6 +78,7 @@ struct row {
 	const char		*dns_domain;	/* of private names */
 	const char		*system;	/* ok, impaired */
 	const char		*instance;	/* ok, initializing, ... */
+	int64_t			 impaired_ms;	/* its host's last report */
 };
 
 /* The filters on the instance's primary interface, if it has one. */
@@ -181,16 +182,23 @@ inst_values(const void *res, const struct ctl_filter *f, struct ctl_fvals *fv)
 	}
 }
 
-/* What the instance and system checks say, from the host's liveness. */
+/*
+ * What the instance and system checks say, from the host's liveness: a
+ * host that stopped reporting fails both checks of its instances since
+ * its last report.
+ */
 static void
 status_of(struct row *r, const struct ctl_host *hosts, size_t n_hosts)
 {
 	size_t i;
 
 	r->system = "ok";
-	for (i = 0; i < n_hosts; i++)
-		if (strcmp(hosts[i].name, r->in->host) == 0 && !hosts[i].up)
+	for (i = 0; i < n_hosts; i++) {
+		if (strcmp(hosts[i].name, r->in->host) == 0 && !hosts[i].up) {
 			r->system = "impaired";
+			r->impaired_ms = hosts[i].last_seen_ms;
+		}
+	}
 	if (r->in->state != CTL_IS_RUNNING)
 		r->instance = "not-applicable";
 	else
@@ -340,16 +348,26 @@ ctl_instances_describe(const struct ctl_req *req, struct ctl_xml *out,
 	return 0;
 }
 
+/* A check's summary; not-applicable has no details, as in EC2. */
 static void
-check_xml(struct ctl_xml *out, const char *el, const char *status)
+check_xml(struct ctl_xml *out, const char *el, const char *status,
+    int64_t impaired_ms)
 {
+	bool failed = strcmp(status, "impaired") == 0;
+
 	ctl_xml_open(out, el);
 	ctl_xml_str(out, "status", status);
+	if (strcmp(status, "not-applicable") == 0) {
+		ctl_xml_close(out);
+		return;
+	}
 	ctl_xml_open(out, "details");
 	ctl_xml_open(out, "item");
 	ctl_xml_str(out, "name", "reachability");
 	ctl_xml_str(out, "status", strcmp(status, "ok") == 0 ? "passed" :
-	    strcmp(status, "impaired") == 0 ? "failed" : "initializing");
+	    failed ? "failed" : "initializing");
+	if (failed)
+		ctl_xml_time(out, "impairedSince", impaired_ms);
 	ctl_xml_close(out);
 	ctl_xml_close(out);
 	ctl_xml_close(out);
@@ -387,8 +405,8 @@ ctl_instances_status(const struct ctl_req *req, struct ctl_xml *out,
 		ctl_xml_str(out, "instanceId", r->in->id);
 		ctl_xml_str(out, "availabilityZone", r->in->zone);
 		ctl_inst_state_xml(out, "instanceState", r->in->state);
-		check_xml(out, "systemStatus", r->system);
-		check_xml(out, "instanceStatus", r->instance);
+		check_xml(out, "systemStatus", r->system, r->impaired_ms);
+		check_xml(out, "instanceStatus", r->instance, r->impaired_ms);
 		ctl_xml_empty(out, "eventsSet");
 		ctl_xml_close(out);
 	}

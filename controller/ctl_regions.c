@@ -1,5 +1,6 @@
 /*
- * ctl_regions: the region this controller serves and its zones.
+ * ctl_regions: the region this controller serves and its zones, whose
+ * state comes from their hosts (ctl_hstate).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,8 +11,11 @@
 #include "ctl_api.h"
 #include "ctl_conf.h"
 #include "ctl_filter.h"
+#include "ctl_hosts.h"
+#include "ctl_hstate.h"
 #include "ctl_params.h"
 #include "ctl_regions.h"
+#include "ctl_store.h"
 #include "ctl_xml.h"
 
 #define OPT_IN		"opt-in-not-required"
@@ -42,6 +46,8 @@ struct zone {
 	const char	*name;
 	const char	*region;
 	char		 id[80];
+	const char	*state;
+	char		 msg[160];	/* "" : no message */
 };
 
 static const struct ctl_conf *
@@ -124,7 +130,7 @@ zone_values(const void *res, const struct ctl_filter *f, struct ctl_fvals *fv)
 	switch (f->field) {
 	case Z_NAME:	ctl_fvals_add(fv, z->name); break;
 	case Z_ID:	ctl_fvals_add(fv, z->id); break;
-	case Z_STATE:	ctl_fvals_add(fv, "available"); break;
+	case Z_STATE:	ctl_fvals_add(fv, z->state); break;
 	case Z_REGION:	/* FALLTHROUGH: a zone's group is its region */
 	case Z_GROUP:	ctl_fvals_add(fv, z->region); break;
 	case Z_TYPE:	ctl_fvals_add(fv, "availability-zone"); break;
@@ -137,24 +143,54 @@ zone_xml(struct ctl_xml *x, const struct zone *z)
 {
 	ctl_xml_open(x, "item");
 	ctl_xml_str(x, "zoneName", z->name);
-	ctl_xml_str(x, "zoneState", "available");
+	ctl_xml_str(x, "zoneState", z->state);
 	ctl_xml_str(x, "regionName", z->region);
 	ctl_xml_str(x, "zoneId", z->id);
 	ctl_xml_str(x, "zoneType", "availability-zone");
 	ctl_xml_str(x, "optInStatus", OPT_IN);
 	ctl_xml_str(x, "groupName", z->region);
 	ctl_xml_str(x, "networkBorderGroup", z->region);
-	ctl_xml_empty(x, "messageSet");
+	if (z->msg[0] == '\0') {
+		ctl_xml_empty(x, "messageSet");
+	} else {
+		ctl_xml_open(x, "messageSet");
+		ctl_xml_open(x, "item");
+		ctl_xml_str(x, "message", z->msg);
+		ctl_xml_close(x);
+		ctl_xml_close(x);
+	}
 	ctl_xml_close(x);
 }
 
-/* Fill z for zone number i of the configuration. */
+/*
+ * Fill z for zone number i of the configuration; its state from hosts
+ * v[0..n) (none given: not wanted).
+ */
 static void
-zone_at(const struct ctl_conf *c, size_t i, struct zone *z)
+zone_at(const struct ctl_conf *c, size_t i, const struct ctl_host *v,
+    size_t n, struct zone *z)
 {
 	z->name = c->zones.v[i];
 	z->region = c->region;
 	ctl_conf_zone_id(c, z->name, z->id, sizeof(z->id));
+	z->state = ctl_hstate_zone_name(ctl_hstate_zone(v, n, z->name,
+	    z->msg, sizeof(z->msg)));
+}
+
+/* Every host, live as the API sees them. */
+static int
+load_hosts(const struct ctl_req *req, struct ctl_host **ret, size_t *ret_n,
+    struct mc_err *err)
+{
+	sqlite3	*db;
+	int	 rc;
+
+	if ((db = ctl_store_get(req->api->store, err)) == NULL)
+		return -1;
+	rc = ctl_hosts_list(db, req->now_ms, conf_of(req)->host_timeout_s *
+	    1000, ret, ret_n, err);
+	ctl_store_put(req->api->store, db);
+	return rc;
 }
 
 /* Zone IDs are derived, so check ZoneId.N against them one by one. */
@@ -167,7 +203,7 @@ check_zone_ids(const struct ctl_conf *c, const char **ids, size_t n,
 
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < c->zones.n; j++) {
-			zone_at(c, j, &z);
+			zone_at(c, j, NULL, 0, &z);
 			if (strcmp(z.id, ids[i]) == 0)
 				break;
 		}
@@ -185,9 +221,10 @@ ctl_zones_describe(const struct ctl_req *req, struct ctl_xml *out,
 	const struct ctl_conf	 *c = conf_of(req);
 	MC_AUTOFREE const char	**names = NULL;
 	MC_AUTOFREE const char	**ids = NULL;
+	MC_AUTOFREE struct ctl_host *hosts = NULL;
 	struct ctl_filters	  f = { NULL, 0 };
 	struct zone		  z;
-	size_t			  n_names = 0, n_ids = 0, i;
+	size_t			  n_names = 0, n_ids = 0, n_hosts = 0, i;
 	bool			  all = false;
 
 	if (ctl_params_strlist(req->params, "ZoneName", &names, &n_names,
@@ -202,13 +239,14 @@ ctl_zones_describe(const struct ctl_req *req, struct ctl_xml *out,
 	    ctl_filters_parse(req->params, zone_filters,
 	    MC_NELEMS(zone_filters), &f, err) < 0)
 		return -1;
-	if (ctl_req_dry_run(req, err) < 0) {
+	if (ctl_req_dry_run(req, err) < 0 ||
+	    load_hosts(req, &hosts, &n_hosts, err) < 0) {
 		ctl_filters_clear(&f);
 		return -1;
 	}
 	ctl_xml_open(out, "availabilityZoneInfo");
 	for (i = 0; i < c->zones.n; i++) {
-		zone_at(c, i, &z);
+		zone_at(c, i, hosts, n_hosts, &z);
 		if (ctl_params_selects(names, n_names, z.name) &&
 		    ctl_params_selects(ids, n_ids, z.id) &&
 		    ctl_filters_match(&f, zone_values, &z))

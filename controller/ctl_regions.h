@@ -1,7 +1,7 @@
 /*
  * ctl_regions: DescribeRegions and DescribeAvailabilityZones.  This
- * controller serves one region; its zones come from the configuration
- * (from the live hosts once agents report them).
+ * controller serves one region; its zones are the configured ones, each
+ * in the state its hosts make (available while one is up and enabled).
  */
 #ifndef CTL_REGIONS_H
 #define CTL_REGIONS_H

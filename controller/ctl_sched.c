@@ -29,12 +29,11 @@ fits(const struct ctl_host *h, const struct ctl_sched_opts *o,
 {
 	if (!h->up)
 		return w->down++, false;
-	if (!h->enabled)
-		return w->disabled++, false;
 	if ((ask->zone[0] != '\0' && strcmp(ask->zone, h->zone) != 0) ||
-	    (ask->exclude_host != NULL && strcmp(ask->exclude_host,
-	    h->name) != 0))
+	    (ask->own_host != NULL && strcmp(ask->own_host, h->name) != 0))
 		return w->zone++, false;
+	if (!h->enabled && ask->own_host == NULL)
+		return w->disabled++, false;
 	if (room(h->vcpus, o->cpu_pct, h->used_vcpus) < ask->vcpus)
 		return w->cpu++, false;
 	if (room(h->mem_mib, o->mem_pct, h->used_mem_mib) < ask->mem_mib)

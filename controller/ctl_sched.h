@@ -34,7 +34,11 @@ struct ctl_sched_ask {
 	unsigned	 vcpus;
 	unsigned	 mem_mib;
 	unsigned	 disk_gib;
-	const char	*exclude_host;	/* NULL, or the only host to try */
+	/*
+	 * NULL, or the only host to try: a stopped instance's own, which
+	 * may be disabled (a disabled host keeps its instances).
+	 */
+	const char	*own_host;
 };
 
 /*

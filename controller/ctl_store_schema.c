@@ -352,6 +352,9 @@ const char *const ctl_store_migrations[] = {
 
 	/* 8: a host's address between hosts, for the VPC overlay. */
 	"ALTER TABLE hosts ADD COLUMN underlay TEXT NOT NULL DEFAULT '';",
+
+	/* 9: a disabled host that drains (`minicloud host drain`). */
+	"ALTER TABLE hosts ADD COLUMN drain INTEGER NOT NULL DEFAULT 0;",
 };
 
 const size_t ctl_store_n_migrations =

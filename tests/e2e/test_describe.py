@@ -100,10 +100,12 @@ def test_regions_and_zones(ctl, ec2):
         ec2.describe_regions(RegionNames=["us-east-1"])
     assert e.value.response["Error"]["Code"] == "InvalidParameterValue"
 
+    # No host has registered: the zone is there, but unavailable.
     zones = ec2.describe_availability_zones()["AvailabilityZones"]
     assert [z["ZoneName"] for z in zones] == [REGION + "a"]
     z = zones[0]
-    assert z["State"] == "available" and z["RegionName"] == REGION
+    assert z["State"] == "unavailable" and z["RegionName"] == REGION
+    assert z["Messages"] == [{"Message": REGION + "a is unavailable: it has no hosts"}]
     assert z["ZoneId"] == REGION + "-az1"
     assert ec2.describe_availability_zones(
         ZoneIds=[REGION + "-az1"])["AvailabilityZones"][0]["ZoneName"] == REGION + "a"
@@ -112,7 +114,7 @@ def test_regions_and_zones(ctl, ec2):
     assert e.value.response["Error"]["Code"] == "InvalidParameterValue"
 
     r = run_aws(AWS2, ctl, "ec2", "describe-availability-zones", "--filters",
-                "Name=state,Values=available")
+                "Name=state,Values=unavailable")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["AvailabilityZones"][0]["ZoneName"] == REGION + "a"
 

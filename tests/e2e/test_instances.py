@@ -213,9 +213,10 @@ def test_agent_kill9_keeps_vms(cloud):
     try:
         wait_state(ec2, iid, "running", timeout=60)
         line = host_line(cloud)
-        assert line.split()[2] == "up" and line.split()[3] in ("kvm", "tcg")
+        assert line.split()[2] == "up" and line.split()[3] == "enabled"
+        assert line.split()[4] in ("kvm", "tcg")
         # t3.nano: 2 vCPUs.
-        assert line.split()[4].startswith("2/") and line.split()[7] == "1"
+        assert line.split()[5].startswith("2/") and line.split()[8] == "1"
         cloud.stop_agent(sig=signal.SIGKILL)
         # Silent past the host timeout (10 s here): down, and its
         # instances' system status impaired; the VM itself runs on.

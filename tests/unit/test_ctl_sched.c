@@ -99,6 +99,50 @@ test_filters_and_weights(void **state)
 	ctl_store_put(store, db);
 }
 
+/*
+ * Spread alternates equal hosts, pack fills one; a disabled host takes
+ * nothing new but may restart its own instance; an unknown host cannot
+ * be disabled.
+ */
+static void
+test_spread_pack_and_disabled(void **state)
+{
+	struct ctl_sched_ask	 ask = { "", 1, 1000, 1, NULL };
+	struct ctl_sched_opts	 pack = opts;
+	char			 hosts[4][MC_PROTO_NAME_MAX + 1];
+	struct mc_err		 err = { 0 };
+	sqlite3			*db;
+
+	(void)state;
+	add_host("h1", "z1", 8, 8000, 1000000);
+	add_host("h2", "z1", 8, 8000, 1000000);
+	db = ctl_store_get(store, &err);
+	assert_int_equal(ctl_sched_place(db, &opts, &ask, 4, 4, hosts, &err), 4);
+	assert_string_not_equal(hosts[0], hosts[1]);
+	assert_string_not_equal(hosts[1], hosts[2]);
+	assert_string_not_equal(hosts[2], hosts[3]);
+	pack.pack = true;
+	assert_int_equal(ctl_sched_place(db, &pack, &ask, 4, 4, hosts, &err), 4);
+	assert_string_equal(hosts[0], hosts[3]);
+	assert_string_equal(hosts[1], hosts[2]);
+	assert_string_equal(hosts[0], hosts[1]);
+
+	assert_int_equal(ctl_hosts_set_admin(db, "h1", CTL_HADMIN_DISABLED,
+	    &err), 1);
+	assert_int_equal(ctl_hosts_set_admin(db, "h2", CTL_HADMIN_DRAINING,
+	    &err), 1);
+	assert_int_equal(ctl_hosts_set_admin(db, "nope", CTL_HADMIN_DISABLED,
+	    &err), 0);
+	assert_int_equal(ctl_sched_place(db, &opts, &ask, 1, 1, hosts, &err),
+	    -1);
+	assert_int_equal(err.code, MC_EC_INSUFFICIENT_INSTANCE_CAPACITY);
+	assert_non_null(strstr(err.msg, "2 disabled"));
+	ask.own_host = "h2";
+	assert_int_equal(ctl_sched_place(db, &opts, &ask, 1, 1, hosts, &err), 1);
+	assert_string_equal(hosts[0], "h2");
+	ctl_store_put(store, db);
+}
+
 /* One racing launch: place 3000 MiB and record it, in one transaction. */
 static void *
 racer(void *arg)
@@ -160,6 +204,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_filters_and_weights, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_spread_pack_and_disabled,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_race_for_the_last_room,
 		    setup, teardown),
 	};

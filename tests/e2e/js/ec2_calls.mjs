@@ -37,7 +37,7 @@ const types = await ec2.send(new DescribeInstanceTypesCommand({
 const paged = await ec2.send(new DescribeInstanceTypesCommand({ MaxResults: 5 }));
 const regions = await ec2.send(new DescribeRegionsCommand({}));
 const zones = await ec2.send(new DescribeAvailabilityZonesCommand({
-  Filters: [{ Name: "state", Values: ["available"] }],
+  Filters: [{ Name: "state", Values: ["available", "unavailable"] }],
 }));
 const out = {
   types: types.InstanceTypes.map((t) => [t.InstanceType, t.VCpuInfo.DefaultVCpus,
