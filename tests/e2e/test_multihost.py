@@ -142,7 +142,8 @@ def test_host_down_then_back(multi):
     """kill -9 of host 1's agent: its guest keeps running, the host is
     marked down after host-timeout, launches go to host 2 (and one for
     host 1's zone finds no room); a new agent adopts the guest (the same
-    QEMU, not rebooted, once) and the host is up again."""
+    QEMU, not rebooted, once) and the host is up again; so after a
+    SIGTERM; launches for its zone land there again."""
     ec2 = multi.client()
     h1, h2 = multi.hosts
     ids = []
@@ -179,6 +180,12 @@ def test_host_down_then_back(multi):
         assert boots(ec2, x["InstanceId"]) == 1
         assert "instance started" not in h1.log_text()[log_start:]
         assert multi.host_states()[h1.name] == (ZONE_A, "up")
+        # SIGTERM: the agent exits cleanly, the guest still runs on.
+        assert h1.stop() == 0
+        assert h1.qemus() == before
+        h1.start()
+        time.sleep(3)
+        assert h1.qemus() == before and boots(ec2, x["InstanceId"]) == 1
         z = run(ec2, multi, Placement={"AvailabilityZone": ZONE_A})
         ids.append(z["InstanceId"])
         assert z["Placement"]["HostId"] == h1.name
