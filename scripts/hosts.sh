@@ -19,7 +19,10 @@
 #                PREFIXI) makes; `down` removes them too
 # 198.18.0.0/15 is set aside for benchmarking networks (RFC 2544): it is
 # never anyone's real LAN.  Nothing else is touched: no other link, no
-# firewall table of the root namespace.
+# firewall table of the root namespace.  So the underlay has no way out
+# of the machine, and where br_netfilter is loaded and the root
+# namespace's firewall drops forwarded packets (Docker sets FORWARD to
+# DROP), it drops what crosses the bridge too: allow mcund0 there.
 set -eu
 
 NET=198.18.0
