@@ -5,6 +5,7 @@
 PREFIX	?= /usr/local
 DESTDIR	?=
 STATE_DIR ?= /var/lib/minicloud
+HOSTS	?= 1				# make up HOSTS=N: N simulated hosts
 
 B	?= build			# object and test-binary directory
 BIN	?= bin				# where the programs go
@@ -150,7 +151,7 @@ bench: bench-api bench-launch bench-secgroups
 up: deps
 	$(MAKE) all
 	STATE_DIR=$(STATE_DIR) BIN_DIR=$(abspath $(BIN)) AMI=$(abspath $(AMI)) \
-		scripts/up.sh
+		HOSTS=$(strip $(HOSTS)) scripts/up.sh
 
 down:
 	STATE_DIR=$(STATE_DIR) BIN_DIR=$(abspath $(BIN)) scripts/down.sh

@@ -4,6 +4,14 @@
 # controller (state in STATE_DIR), one agent, the demo AMI imported as
 # the public image "minicloud-demo", and an admin account whose keys and
 # endpoint go to STATE_DIR/admin.env.  Running it again is harmless.
+#
+# HOSTS=N (N > 1) simulates N hosts on this machine instead of one
+# agent: scripts/hosts.sh makes an underlay bridge mcund0 (198.18.0.1/24)
+# with a network namespace mc-hI per host and mc-outside on it; each
+# host runs its own agent there (net-prefix mcI, uplink und0, libvirt's
+# embedded QEMU driver rooted in STATE_DIR/hosts/hI/embed), the hosts
+# alternate between zones REGIONa and REGIONb, and the controller's
+# agents' API listens on the bridge.
 set -eu
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,6 +26,20 @@ TOKEN=$STATE_DIR/cluster.token
 ENVFILE=$STATE_DIR/admin.env
 ENDPOINT=http://$LISTEN
 ADMIN="$BIN_DIR/minicloud --state-dir $STATE_DIR"
+HOSTS=${HOSTS:-1}
+HOSTS_DIR=$STATE_DIR/hosts
+case $HOSTS in
+'' | *[!0-9]* | 0) echo "minicloud: HOSTS must be a number >= 1" >&2; exit 2 ;;
+esac
+ZONE_ARGS="--zone $ZONE"
+CTL_ARGS=
+SHOWN="zone $ZONE"
+if [ "$HOSTS" -gt 1 ]; then
+	AGENT_LISTEN=198.18.0.1:8774
+	ZONE_ARGS="--zone ${REGION}a --zone ${REGION}b"
+	CTL_ARGS="--public-ips 198.18.0.100-198.18.0.199"
+	SHOWN="$HOSTS hosts in zones ${REGION}a and ${REGION}b"
+fi
 
 running() {	# PIDFILE
 	[ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null
@@ -44,30 +66,86 @@ start() {
 	echo "minicloud: $name started (pid $(cat "$pidfile"), log $log)"
 }
 
+# The underlay and the hosts' namespaces (scripts/hosts.sh), unless the
+# same number of hosts is already wired: remaking it would kill the
+# running agents and their guests.
+underlay() {
+	i=1 ok=
+	if [ -f "$HOSTS_DIR/count" ] && [ "$(cat "$HOSTS_DIR/count")" = "$HOSTS" ] &&
+	    ip link show mcund0 >/dev/null 2>&1; then
+		ok=1
+		while [ $i -le "$HOSTS" ]; do
+			[ -e "/run/netns/mc-h$i" ] || ok=
+			i=$((i + 1))
+		done
+	fi
+	[ -n "$ok" ] && return 0
+	sh "$TOP/scripts/hosts.sh" up mc "$HOSTS"
+	mkdir -p "$HOSTS_DIR"
+	echo "$HOSTS" >"$HOSTS_DIR/count"
+}
+
+# Host I: an agent in namespace mc-hI (nsenter --net, not `ip netns
+# exec`, whose own mount namespace would hide the VPC namespaces the
+# agent pins in /run/netns), its own libvirt (embedded QEMU driver).
+start_hosts() {
+	i=1
+	while [ $i -le "$HOSTS" ]; do
+		d=$HOSTS_DIR/h$i
+		zone=${REGION}a
+		[ $((i % 2)) -eq 0 ] && zone=${REGION}b
+		mkdir -p "$d"
+		chmod 0711 "$d"
+		start "agent of host$i" "$d/agent.pid" "$d/agent.log" \
+			nsenter --net=/run/netns/mc-h$i \
+			"$BIN_DIR/minicloud-agent" --config /dev/null \
+			--controller "http://$AGENT_LISTEN" --zone "$zone" \
+			--host-name "host$i" --state-dir "$d/agent" \
+			--cluster-token-file "$TOKEN" --net-prefix "mc$i" \
+			--uplink und0 --libvirt-uri "qemu:///embed?root=$d/embed"
+		i=$((i + 1))
+	done
+}
+
 mkdir -p "$STATE_DIR"
 chmod 0711 "$STATE_DIR"
+# One cloud per STATE_DIR: switching the number of hosts needs a
+# `make down` first (the controller listens elsewhere).
+was=1
+[ -f "$HOSTS_DIR/count" ] && was=$(cat "$HOSTS_DIR/count")
+if [ "$was" != "$HOSTS" ] && running "$STATE_DIR/controller.pid"; then
+	echo "minicloud: running with $was host(s); make down first" >&2
+	exit 1
+fi
 if [ ! -s "$TOKEN" ]; then
 	(umask 077 && head -c 32 /dev/urandom | base64 | tr -d '\n=' >"$TOKEN")
 fi
 
 sh "$TOP/scripts/start-libvirt.sh"
 sh "$TOP/scripts/build-test-ami.sh" "$AMI"
+[ "$HOSTS" -gt 1 ] && underlay
 
+# ZONE_ARGS and CTL_ARGS are lists of words, split on purpose.
+# shellcheck disable=SC2086
 start controller "$STATE_DIR/controller.pid" "$STATE_DIR/controller.log" \
 	"$BIN_DIR/minicloud-controller" --config /dev/null \
 	--state-dir "$STATE_DIR" --listen "$LISTEN" \
-	--agent-listen "$AGENT_LISTEN" --region "$REGION" --zone "$ZONE" \
-	--cluster-token-file "$TOKEN"
+	--agent-listen "$AGENT_LISTEN" --region "$REGION" $ZONE_ARGS \
+	--cluster-token-file "$TOKEN" $CTL_ARGS
 i=0
 until curl -s -o /dev/null "$ENDPOINT/"; do
 	i=$((i + 1))
 	[ $i -gt 100 ] && { echo "minicloud: no API on $ENDPOINT" >&2; exit 1; }
 	sleep 0.1
 done
-start agent "$STATE_DIR/agent.pid" "$STATE_DIR/agent.log" \
-	"$BIN_DIR/minicloud-agent" --config /dev/null \
-	--controller "http://$AGENT_LISTEN" --zone "$ZONE" \
-	--state-dir "$STATE_DIR/agent" --cluster-token-file "$TOKEN"
+if [ "$HOSTS" -eq 1 ]; then
+	start agent "$STATE_DIR/agent.pid" "$STATE_DIR/agent.log" \
+		"$BIN_DIR/minicloud-agent" --config /dev/null \
+		--controller "http://$AGENT_LISTEN" --zone "$ZONE" \
+		--state-dir "$STATE_DIR/agent" --cluster-token-file "$TOKEN"
+else
+	start_hosts
+fi
 
 if ! $ADMIN image list | awk '$6 == "minicloud-demo" { found = 1 } END { exit !found }'; then
 	echo "minicloud: importing the demo AMI"
@@ -90,9 +168,10 @@ if [ ! -s "$ENVFILE" ]; then
 	rm -f "$ENVFILE.new"
 fi
 
-# Wait for the agent's host to be up, so that a launch can be placed.
+# Wait for the agents' hosts to be up, so that a launch can be placed.
 i=0
-until $ADMIN host list | awk 'NR > 1 && $3 == "up" { ok = 1 } END { exit !ok }'; do
+until $ADMIN host list | awk -v n="$HOSTS" 'NR > 1 && $3 == "up" { ok++ }
+    END { exit ok < n }'; do
 	i=$((i + 1))
 	[ $i -gt 100 ] && { echo "minicloud: the agent did not register" >&2; exit 1; }
 	sleep 0.1
@@ -102,7 +181,7 @@ down_args=
 
 cat <<EOT
 
-minicloud is up.  EC2 API: $ENDPOINT (region $REGION, zone $ZONE)
+minicloud is up.  EC2 API: $ENDPOINT (region $REGION, $SHOWN)
 Demo AMI: $DEMO (minicloud-demo)
 
     . $ENVFILE
@@ -115,3 +194,11 @@ Hosts:                   $ADMIN host list
 More accounts and keys:  $ADMIN account create NAME
 Stop it with:            make down$down_args
 EOT
+if [ "$HOSTS" -gt 1 ]; then
+	cat <<EOT
+Host I runs in network namespace mc-hI (198.18.0.(10+I) on bridge mcund0,
+the hosts' LAN; public addresses 198.18.0.100-199 live there); a machine
+of that LAN:             ip netns exec mc-outside sh
+An agent's log:          $HOSTS_DIR/h1/agent.log
+EOT
+fi

@@ -82,6 +82,7 @@ def remove_domains(under):
 NET_PREFIX = "mcx"
 LAN_LINK = "mcxlan0"
 OUTSIDE_NS = "mcx-outside"
+EMBED_DIR = "embed"     # a simulated host's libvirt root, in its directory
 LAN_HOST, LAN_OUTSIDE = "203.0.113.1", "203.0.113.2"
 PUBLIC_IPS = "203.0.113.10-203.0.113.40"
 
@@ -92,13 +93,17 @@ def ip(*args, check=True):
 
 
 def remove_network():
-    """Everything the test agents and the test LAN make: dnsmasqs,
-    namespaces, links and the host's nft table of NET_PREFIX."""
+    """Everything the test agents, the test LAN and the underlay of
+    multihost.py make: dnsmasqs, namespaces (and every process in them:
+    the embedded QEMUs of simulated hosts), links and the host's nft
+    table of NET_PREFIX."""
     subprocess.run(["pkill", "-KILL", "-f", "dnsmasq --conf-file=" +
                     os.path.join(tempfile.gettempdir(), TMP_PREFIX)], check=False)
     for ns in ip("netns", "list", check=False).stdout.split("\n"):
         name = ns.split(" ")[0]
-        if name.startswith(NET_PREFIX + "-"):
+        # mcx-...: the single host's VPCs, the outside host, the simulated
+        # hosts of multihost.py; mcx1-..., mcx2-...: those hosts' VPCs.
+        if name.split("-")[0].rstrip("0123456789") == NET_PREFIX and "-" in name:
             for pid in ip("netns", "pids", name, check=False).stdout.split():
                 subprocess.run(["kill", "-KILL", pid], check=False)
             ip("netns", "delete", name, check=False)
@@ -129,6 +134,11 @@ def remove_leftovers():
         for prog in ("minicloud-agent", "minicloud-controller"):
             subprocess.run(["pkill", "-KILL", "-f", prog + ".*" + d], check=False)
     remove_domains(os.path.join(tempfile.gettempdir(), TMP_PREFIX))
+    # QEMUs of libvirt's embedded driver (multihost.py): their root dirs
+    # are EMBED_DIR under a test directory.
+    subprocess.run(["pkill", "-KILL", "-f", "qemu-system.*" + os.path.join(
+        tempfile.gettempdir(), TMP_PREFIX) + "[^ ]*/" + EMBED_DIR + "/"],
+        check=False)
     remove_network()
     for d in glob.glob(os.path.join(tempfile.gettempdir(), TMP_PREFIX + "*")):
         shutil.rmtree(d, ignore_errors=True)
@@ -151,6 +161,7 @@ class Controller:
         self.state_dir = os.path.join(self.dir, "state")
         self.port = free_port()
         self.agent_port = free_port()
+        self.agent_ip = "127.0.0.1"     # where the agents' API listens
         self.endpoint = "http://127.0.0.1:%d" % self.port
         self.log_path = os.path.join(self.dir, "controller.log")
         self.extra_args = list(extra_args)
@@ -171,7 +182,7 @@ class Controller:
             [os.path.join(BIN, "minicloud-controller"), "--config", "/dev/null",
              "--state-dir", self.state_dir,
              "--listen", "127.0.0.1:%d" % self.port,
-             "--agent-listen", "127.0.0.1:%d" % self.agent_port,
+             "--agent-listen", "%s:%d" % (self.agent_ip, self.agent_port),
              "--region", REGION] + self.extra_args,
             stdout=self.log, stderr=self.log)
         wait_port(self.port, self.proc)
@@ -401,6 +412,22 @@ AMI = os.environ.get("MC_AMI", os.path.join(ROOT, "build", "images",
                                             "minicloud-test.qcow2"))
 
 
+def stop_agent_proc(proc, log, sig=signal.SIGTERM):
+    """Send sig to an agent (None: not running), wait for it (kill it
+    after 20 s), close its log; returns its exit code or None."""
+    if proc is None:
+        return None
+    if proc.poll() is None:
+        proc.send_signal(sig)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    log.close()
+    return proc.returncode
+
+
 class Cloud(Controller):
     """A controller and one agent (a real libvirt host), with the test AMI
     imported as a public image."""
@@ -444,17 +471,7 @@ class Cloud(Controller):
         raise RuntimeError("agent did not register: " + self.agent_log_text()[-2000:])
 
     def stop_agent(self, sig=signal.SIGTERM):
-        if self.agent is None:
-            return None
-        if self.agent.poll() is None:
-            self.agent.send_signal(sig)
-            try:
-                self.agent.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.agent.kill()
-                self.agent.wait()
-        self.agent_log.close()
-        rc, self.agent = self.agent.returncode, None
+        rc, self.agent = stop_agent_proc(self.agent, self.agent_log, sig), None
         return rc
 
     def agent_log_text(self):
