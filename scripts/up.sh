@@ -102,7 +102,8 @@ start_hosts() {
 			--controller "http://$AGENT_LISTEN" --zone "$zone" \
 			--host-name "host$i" --state-dir "$d/agent" \
 			--cluster-token-file "$TOKEN" --net-prefix "mc$i" \
-			--uplink und0 --libvirt-uri "qemu:///embed?root=$d/embed"
+			--uplink und0 --libvirt-uri "qemu:///embed?root=$d/embed" \
+			--underlay-ip "198.18.0.$((10 + i))"
 		i=$((i + 1))
 	done
 }
