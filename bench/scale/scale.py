@@ -39,6 +39,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", "e2e"))
 import conftest  # noqa: E402  (Fleet: a controller for fake hosts)
 
+# Not the tests' "mc-e2e-": a pytest session started meanwhile removes
+# what it takes for its own leftovers (pkill -KILL of the controller,
+# rm -rf of its directory), which twice ended a full run here.
+conftest.TMP_PREFIX = "mc-bench-scale-"
+
 ENV = {k: int(os.environ.get(k, d)) for k, d in (
     ("BENCH_HOSTS", 1000), ("BENCH_INSTANCES", 10000), ("BENCH_BASE", 1000),
     ("BENCH_BATCH", 50), ("BENCH_CLIENTS", 4), ("BENCH_REPS", 10),
