@@ -38,3 +38,11 @@ bench-secgroups: $(BENCH_SG)
 	BENCH_SG=$(abspath $(BENCH_SG)) bench/secgroups/run.sh
 
 -include $(BENCH_SG_OBJ:.o=.d)
+
+.PHONY: bench-scale
+# bench/scale: 1000 simulated hosts (the agents' protocol, no VMs) and
+# 10000 instances: placements a second, controller RSS, DescribeInstances
+# filtered and paged, each beside its baseline (one host; 1000
+# instances).  BENCH_HOSTS, BENCH_INSTANCES... in bench/scale/run.sh.
+bench-scale: all
+	BIN_DIR=$(abspath $(BIN)) bench/scale/run.sh
