@@ -196,7 +196,12 @@ on_desired(struct ctl_agents_call *c)
 		if (gen == 0 || gen > after || left <= 0 ||
 		    ctl_notify_stopping())
 			break;
+		/* A thousand waiting hosts must not hold a thousand
+		 * connections (and their page caches). */
+		ctl_store_put(c->api->store, db);
 		(void)ctl_notify_wait(seen, left < 1000 ? left : 1000);
+		if ((db = ctl_agents_db(c)) == NULL)
+			return;
 	}
 	if (err.code == MC_EC_NONE && gen == 0) {
 		ctl_store_put(c->api->store, db);

@@ -254,8 +254,8 @@ host_zone(sqlite3 *db, const char *host, char *zone, size_t zonesz)
 
 static int
 insert_instance(const struct ctl_req *req, sqlite3 *db, const struct run *r,
-    const char *rid, int index, const char *host, char *ret_id,
-    struct mc_err *err)
+    const char *rid, int index, const char *host, char *vpc_bumped,
+    char *ret_id, struct mc_err *err)
 {
 	const struct ctl_tagspec	*spec = ctl_tagspecs_find(&r->tags,
 	    "instance");
@@ -278,7 +278,8 @@ insert_instance(const struct ctl_req *req, sqlite3 *db, const struct run *r,
 	    r->user_data_len, r->behavior, (int64_t)r->no_terminate,
 	    r->md.tokens, (int64_t)r->md.hop_limit, r->md.endpoint,
 	    r->md.tags, r->key_name != NULL ? r->key.public_key : "") < 0 ||
-	    ctl_runnet_attach(req, db, &r->net, ret_id, zone, err) < 0 ||
+	    ctl_runnet_attach(req, db, &r->net, ret_id, zone, vpc_bumped,
+	    err) < 0 ||
 	    ctl_runbdm_attach(db, &r->bdm, req->account_id, ret_id, zone,
 	    ctl_tagspecs_find(&r->tags, "volume"), req->now_ms, err) < 0)
 		return -1;
@@ -301,7 +302,7 @@ launch(const struct ctl_req *req, sqlite3 *db, const struct run *r,
 	struct ctl_sched_ask	 ask = { r->zone != NULL ? r->zone : "",
 	    r->type->vcpus, r->type->mem_mib, r->disk_gib, NULL };
 	char			 hosts[RUN_MAX][MC_PROTO_NAME_MAX + 1];
-	char			 id[MC_ID_MAX];
+	char			 id[MC_ID_MAX], vpc_bumped[MC_ID_MAX] = "";
 	int			 placed, i;
 
 	if (mc_id_new(MC_ID_RESERVATION, rid, ridsz, err) < 0 ||
@@ -320,7 +321,8 @@ launch(const struct ctl_req *req, sqlite3 *db, const struct run *r,
 		goto fail;
 	}
 	for (i = 0; i < placed; i++)
-		if (insert_instance(req, db, r, rid, i, hosts[i], id, err) < 0)
+		if (insert_instance(req, db, r, rid, i, hosts[i], vpc_bumped,
+		    id, err) < 0)
 			goto fail;
 	if (ctl_sql_commit(db, err) < 0)
 		return -1;

@@ -205,7 +205,7 @@ public_ip(const struct ctl_req *req, sqlite3 *db, const struct ctl_runnet *net,
 int
 ctl_runnet_attach(const struct ctl_req *req, sqlite3 *db,
     const struct ctl_runnet *net, const char *id, const char *zone,
-    struct mc_err *err)
+    char *vpc_bumped, struct mc_err *err)
 {
 	struct ctl_subnet	s;
 	struct ctl_sg_set	groups = net->groups;
@@ -226,9 +226,13 @@ ctl_runnet_attach(const struct ctl_req *req, sqlite3 *db,
 		return -1;
 	if ((groups.n == 0 && ctl_sg_resolve(db, req->account_id, s.vpc_id,
 	    NULL, 0, NULL, 0, &groups, err) < 0) ||
-	    ctl_sg_eni_set(db, eni.id, &groups, err) < 0 ||
-	    ctl_sg_bump_vpc(db, s.vpc_id, err) < 0)
+	    ctl_sg_eni_set(db, eni.id, &groups, err) < 0)
 		return -1;
+	if (strcmp(vpc_bumped, s.vpc_id) != 0) {
+		if (ctl_sg_bump_vpc(db, s.vpc_id, err) < 0)
+			return -1;
+		(void)snprintf(vpc_bumped, MC_ID_MAX, "%s", s.vpc_id);
+	}
 	if (eni.public_on_launch)
 		return public_ip(req, db, net, &eni, err);
 	return 0;

@@ -54,10 +54,12 @@ int	ctl_runnet_prepare(const struct ctl_req *req, sqlite3 *db,
 
 /*
  * In the launch's transaction: the interface of instance id in zone, in
- * its security groups.
+ * its security groups.  The hosts of its VPC are bumped (its groups'
+ * members change) unless vpc_bumped (MC_ID_MAX bytes, "" at first)
+ * names that VPC already: once per launch, not once per instance.
  */
 int	ctl_runnet_attach(const struct ctl_req *req, sqlite3 *db,
 	    const struct ctl_runnet *net, const char *id, const char *zone,
-	    struct mc_err *err);
+	    char *vpc_bumped, struct mc_err *err);
 
 #endif /* CTL_RUNNET_H */

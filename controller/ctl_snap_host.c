@@ -79,8 +79,20 @@ int
 ctl_snap_assign_waiting(sqlite3 *db, const char *host, size_t *ret_n,
     struct mc_err *err)
 {
-	int n;
+	int64_t	waiting = 0;
+	int	n;
 
+	/*
+	 * Every desired-state poll asks: a read first, so that the write
+	 * lock (which launches and reports wait for) is taken only when
+	 * there is something to assign.
+	 */
+	*ret_n = 0;
+	if (ctl_sql_int(db, &waiting, err, "SELECT count(*) FROM snapshots "
+	    "WHERE state = 'pending' AND host = ''", "") < 0)
+		return -1;
+	if (waiting == 0)
+		return 0;
 	if (ctl_sql_begin(db, err) < 0)
 		return -1;
 	n = ctl_sql_run(db, err, "UPDATE snapshots SET host = ?1 WHERE state "
