@@ -27,6 +27,7 @@
 #include "ctl_api.h"
 #include "ctl_conf.h"
 #include "ctl_desired.h"
+#include "ctl_gens.h"
 #include "ctl_hosts.h"
 #include "ctl_http.h"
 #include "ctl_notify.h"
@@ -188,28 +189,37 @@ on_desired(struct ctl_agents_call *c)
 		ctl_store_put(c->api->store, db);
 		return ctl_agents_fail(c, &err);
 	}
+	/*
+	 * A thousand waiting hosts must not hold a thousand connections
+	 * (and their page caches), nor each query the store when woken:
+	 * the wait reads the shared generations (ctl_gens).
+	 */
+	ctl_store_put(c->api->store, db);
 	for (;;) {
 		seen = ctl_notify_seen();
-		if (ctl_hosts_generation(db, c->seg, &gen, &err) < 0)
+		if (ctl_gens_get(c->api->store, c->seg, &gen, &err) < 0)
 			break;
 		left = deadline - mc_time_now_ms();
 		if (gen == 0 || gen > after || left <= 0 ||
 		    ctl_notify_stopping())
 			break;
-		/* A thousand waiting hosts must not hold a thousand
-		 * connections (and their page caches). */
-		ctl_store_put(c->api->store, db);
 		(void)ctl_notify_wait(seen, left < 1000 ? left : 1000);
-		if ((db = ctl_agents_db(c)) == NULL)
-			return;
 	}
-	if (err.code == MC_EC_NONE && gen == 0) {
+	if (err.code != MC_EC_NONE)
+		return ctl_agents_fail(c, &err);
+	if ((db = ctl_agents_db(c)) == NULL)
+		return;
+	/* Registered since the shared answer was read?  Ask the store. */
+	if (gen == 0 && ctl_hosts_generation(db, c->seg, &gen, &err) < 0) {
+		ctl_store_put(c->api->store, db);
+		return ctl_agents_fail(c, &err);
+	}
+	if (gen == 0) {
 		ctl_store_put(c->api->store, db);
 		return ctl_agents_error(c, 404, "UnknownHost",
 		    "this host has not registered");
 	}
-	if (err.code != MC_EC_NONE || ctl_desired_load(db, c->api->conf,
-	    c->seg, &d, &err) < 0) {
+	if (ctl_desired_load(db, c->api->conf, c->seg, &d, &err) < 0) {
 		ctl_store_put(c->api->store, db);
 		return ctl_agents_fail(c, &err);
 	}
