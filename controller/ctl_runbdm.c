@@ -191,7 +191,7 @@ ctl_runbdm_attach(sqlite3 *db, const struct ctl_runbdm *b,
 	struct ctl_vol	vol;
 	size_t		i;
 
-	if (ctl_vol_create(db, account, zone, &b->root, NULL, "", now_ms, &vol,
+	if (ctl_vol_create_root(db, account, zone, &b->root, now_ms, &vol,
 	    err) < 0 || (b->root_snapshot[0] != '\0' && ctl_sql_run(db, err,
 	    "UPDATE volumes SET snapshot_id = ? WHERE id = ?", "ss",
 	    b->root_snapshot, vol.id) < 0) || (tags != NULL &&

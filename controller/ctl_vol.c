@@ -106,10 +106,12 @@ room_for_one(sqlite3 *db, const char *account, const char *zone,
 {
 	int64_t mine = 0, zone_n = 0;
 
+	/* Root volumes are bounded by the instances, and not in a zone's
+	 * desired state: only the others count. */
 	if (ctl_sql_int(db, &mine, err, "SELECT count(*) FROM volumes WHERE "
-	    "account_id = ?", "s", account) < 0 ||
+	    "account_id = ? AND root = 0", "s", account) < 0 ||
 	    ctl_sql_int(db, &zone_n, err, "SELECT count(*) FROM volumes WHERE "
-	    "zone = ?", "s", zone) < 0)
+	    "zone = ? AND root = 0", "s", zone) < 0)
 		return -1;
 	if (mine >= CTL_VOL_PER_ACCOUNT_MAX)
 		return mc_err_set(err, MC_EC_VOLUME_LIMIT_EXCEEDED, "You have "
@@ -123,15 +125,13 @@ room_for_one(sqlite3 *db, const char *account, const char *zone,
 	return 0;
 }
 
-int
-ctl_vol_create(sqlite3 *db, const char *account, const char *zone,
+static int
+insert_vol(sqlite3 *db, const char *account, const char *zone,
     const struct ctl_vol_spec *spec, const char *token, const char *hash,
-    int64_t now_ms, struct ctl_vol *ret, struct mc_err *err)
+    bool root, int64_t now_ms, struct ctl_vol *ret, struct mc_err *err)
 {
 	struct ctl_vol v;
 
-	if (room_for_one(db, account, zone, err) < 0)
-		return -1;
 	memset(&v, 0, sizeof(v));
 	if (mc_id_new(MC_ID_VOLUME, v.id, sizeof(v.id), err) < 0)
 		return -1;
@@ -144,12 +144,12 @@ ctl_vol_create(sqlite3 *db, const char *account, const char *zone,
 	/* A NULL token binds NULL: UNIQUE lets any number of those be. */
 	if (ctl_sql_run(db, err, "INSERT INTO volumes (id, account_id, zone, "
 	    "size_gib, type, iops, throughput, format, state, client_token, "
-	    "request_hash, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	    "?, ?)", "sssisiissssi",
+	    "request_hash, created_ms, root) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?, ?, ?, ?, ?)", "sssisiissssii",
 	    v.id, account, zone, (int64_t)spec->size_gib,
 	    ctl_vol_type_name(spec->type), (int64_t)spec->iops,
 	    (int64_t)spec->throughput, v.format, v.state, token, hash,
-	    now_ms) != 1)
+	    now_ms, (int64_t)root) != 1)
 		return mc_err_set(err, MC_EC_INTERNAL_ERROR,
 		    "cannot store the volume");
 	mc_log(MC_LOG_INFO, "volume created", "volume=%s zone=%s size_gib=%lld "
@@ -157,6 +157,26 @@ ctl_vol_create(sqlite3 *db, const char *account, const char *zone,
 	    ctl_vol_type_name(spec->type), account);
 	*ret = v;
 	return 0;
+}
+
+int
+ctl_vol_create(sqlite3 *db, const char *account, const char *zone,
+    const struct ctl_vol_spec *spec, const char *token, const char *hash,
+    int64_t now_ms, struct ctl_vol *ret, struct mc_err *err)
+{
+	if (room_for_one(db, account, zone, err) < 0)
+		return -1;
+	return insert_vol(db, account, zone, spec, token, hash, false, now_ms,
+	    ret, err);
+}
+
+int
+ctl_vol_create_root(sqlite3 *db, const char *account, const char *zone,
+    const struct ctl_vol_spec *spec, int64_t now_ms, struct ctl_vol *ret,
+    struct mc_err *err)
+{
+	return insert_vol(db, account, zone, spec, NULL, "", true, now_ms, ret,
+	    err);
 }
 
 int

@@ -80,6 +80,15 @@ int	ctl_vol_create(sqlite3 *db, const char *account, const char *zone,
 	    const char *hash, int64_t now_ms, struct ctl_vol *ret,
 	    struct mc_err *err);
 
+/*
+ * A launch's root volume: as ctl_vol_create without a client token and
+ * outside the volume limits (root volumes are bounded by the instances,
+ * and are not in a zone's desired state).
+ */
+int	ctl_vol_create_root(sqlite3 *db, const char *account,
+	    const char *zone, const struct ctl_vol_spec *spec, int64_t now_ms,
+	    struct ctl_vol *ret, struct mc_err *err);
+
 /* v was made from snapshot id: say so in its row and in *v. */
 int	ctl_vol_set_snapshot(sqlite3 *db, struct ctl_vol *v, const char *id,
 	    struct mc_err *err);
@@ -142,8 +151,8 @@ int	ctl_vol_attach_launch(sqlite3 *db, const char *volume,
 	    bool delete_on_termination, int64_t now_ms, struct mc_err *err);
 
 /*
- * Make the new volume the root volume of the instance being launched:
- * attached at device from the start (its storage is the instance's own
+ * Attach the new root volume (ctl_vol_create_root) to the instance
+ * being launched: attached at device from the start (its storage is the instance's own
  * disk, which the agent makes with the domain), deleted on termination.
  */
 int	ctl_vol_attach_root(sqlite3 *db, const char *volume,

@@ -124,9 +124,8 @@ int
 ctl_vol_attach_root(sqlite3 *db, const char *volume, const char *instance,
     const char *device, int64_t now_ms, struct mc_err *err)
 {
-	if (ctl_sql_run(db, err, "UPDATE volumes SET root = 1 WHERE id = ?",
-	    "s", volume) < 0 || ctl_vol_attach_launch(db, volume, instance,
-	    device, true, now_ms, err) < 0)
+	if (ctl_vol_attach_launch(db, volume, instance, device, true, now_ms,
+	    err) < 0)
 		return -1;
 	return ctl_sql_run(db, err, "UPDATE vol_attachments SET state = ? "
 	    "WHERE volume_id = ?", "ss", ctl_vol_astate_name(CTL_VA_ATTACHED),
