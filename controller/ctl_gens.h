@@ -24,7 +24,7 @@ struct mc_err;
 int	ctl_gens_get(struct ctl_store *store, const char *host, uint64_t *ret,
 	    struct mc_err *err);
 
-/* Forget the cached answer (at shutdown, and for tests). */
+/* Forget the cached answer (tests: each opens a store of its own). */
 void	ctl_gens_reset(void);
 
 #endif /* CTL_GENS_H */

@@ -369,7 +369,9 @@ net_nl_route_del(struct net_nl *nl, const struct net_nl_route *r,
 
 /*
  * One neighbour request: proxy entries carry NTF_PROXY and no state;
- * entries with a MAC are permanent.  Deletes pass ok_errno ENOENT.
+ * entries with a MAC are permanent; NTF_SELF makes it a VXLAN
+ * forwarding entry (family AF_BRIDGE: mac is behind the VTEP addr).
+ * Deletes pass ok_errno ENOENT.
  */
 static int
 neigh_do(struct net_nl *nl, uint16_t type, const char *dev,
@@ -391,7 +393,7 @@ neigh_do(struct net_nl *nl, uint16_t type, const char *dev,
 	nlh = net_nl_msg(buf, type, del ? 0 : NLM_F_CREATE | NLM_F_REPLACE,
 	    sizeof(*ndm), &hdr);
 	ndm = hdr;
-	ndm->ndm_family = AF_INET;
+	ndm->ndm_family = ntf == NTF_SELF ? AF_BRIDGE : AF_INET;
 	ndm->ndm_ifindex = index;
 	ndm->ndm_flags = ntf;
 	ndm->ndm_state = NUD_PERMANENT;
@@ -400,7 +402,8 @@ neigh_do(struct net_nl *nl, uint16_t type, const char *dev,
 		mnl_attr_put(nlh, NDA_LLADDR, NET_NL_MAC_LEN, mac);
 	return net_nl_do(nl, nlh, del ? ENOENT : 0, err,
 	    "cannot %s %s %s on %s", del ? "delete" : "add",
-	    ntf == NTF_PROXY ? "proxy ARP entry" : "neighbour",
+	    ntf == NTF_PROXY ? "proxy ARP entry" : ntf == NTF_SELF ?
+	    "the forwarding entry to" : "neighbour",
 	    net_nl_in4_str(addr, a), dev);
 }
 
@@ -436,4 +439,32 @@ net_nl_neigh_del(struct net_nl *nl, const char *dev, struct in_addr addr,
     struct mc_err *err)
 {
 	return neigh_do(nl, RTM_DELNEIGH, dev, addr, 0, NULL, err);
+}
+
+/* The VXLAN forwarding entries (net_nl_vxlan.c makes the links). */
+static int
+fdb_do(struct net_nl *nl, uint16_t type, const char *dev,
+    const uint8_t mac[NET_NL_MAC_LEN], struct in_addr dst,
+    struct mc_err *err)
+{
+	if (mac == NULL || (mac[0] & 1) != 0)
+		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE,
+		    "invalid MAC address for a forwarding entry on %s", dev);
+	return neigh_do(nl, type, dev, dst, NTF_SELF, mac, err);
+}
+
+int
+net_nl_fdb_set(struct net_nl *nl, const char *dev,
+    const uint8_t mac[NET_NL_MAC_LEN], struct in_addr dst,
+    struct mc_err *err)
+{
+	return fdb_do(nl, RTM_NEWNEIGH, dev, mac, dst, err);
+}
+
+int
+net_nl_fdb_del(struct net_nl *nl, const char *dev,
+    const uint8_t mac[NET_NL_MAC_LEN], struct in_addr dst,
+    struct mc_err *err)
+{
+	return fdb_do(nl, RTM_DELNEIGH, dev, mac, dst, err);
 }

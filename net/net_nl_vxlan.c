@@ -4,14 +4,13 @@
  * underlay) when it moves into the VPC's namespace; its forwarding
  * entries say which host's underlay address a remote host's VTEP MAC
  * is behind.  No learning and no multicast: every entry comes from
- * what the controller knows.
+ * what the controller knows.  The entries are neighbour requests
+ * (net_nl_addr.c: net_nl_fdb_set, net_nl_fdb_del).
  */
 #include <net/if.h>
 #include <linux/if_link.h>
-#include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -56,53 +55,4 @@ net_nl_vxlan_add(struct net_nl *nl, const struct net_nl_vxlan *v,
 	mnl_attr_nest_end(nlh, info);
 	return net_nl_do(nl, nlh, 0, err, "cannot add vxlan %s (vni %u from "
 	    "%s)", v->name, v->vni, net_nl_in4_str(v->local, a));
-}
-
-/* Add or remove the entry: mac is behind the VTEP at dst. */
-static int
-fdb_do(struct net_nl *nl, uint16_t type, const char *dev,
-    const uint8_t mac[NET_NL_MAC_LEN], struct in_addr dst,
-    struct mc_err *err)
-{
-	_Alignas(struct nlmsghdr) char	 buf[NET_NL_MSG_MAX];
-	char				 a[INET_ADDRSTRLEN];
-	struct nlmsghdr			*nlh;
-	struct ndmsg			*ndm;
-	void				*hdr;
-	bool				 del = type == RTM_DELNEIGH;
-	int				 index;
-
-	if (mac == NULL || (mac[0] & 1) != 0)
-		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE,
-		    "invalid MAC address for a forwarding entry on %s", dev);
-	if (net_nl_ifindex(nl, dev, &index, err) < 0)
-		return -1;
-	nlh = net_nl_msg(buf, type, del ? 0 : NLM_F_CREATE | NLM_F_REPLACE,
-	    sizeof(*ndm), &hdr);
-	ndm = hdr;
-	ndm->ndm_family = AF_BRIDGE;
-	ndm->ndm_ifindex = index;
-	ndm->ndm_flags = NTF_SELF;
-	ndm->ndm_state = NUD_PERMANENT;
-	mnl_attr_put(nlh, NDA_LLADDR, NET_NL_MAC_LEN, mac);
-	mnl_attr_put(nlh, NDA_DST, sizeof(dst), &dst);
-	return net_nl_do(nl, nlh, del ? ENOENT : 0, err, "cannot %s the "
-	    "forwarding entry to %s on %s", del ? "delete" : "add",
-	    net_nl_in4_str(dst, a), dev);
-}
-
-int
-net_nl_fdb_set(struct net_nl *nl, const char *dev,
-    const uint8_t mac[NET_NL_MAC_LEN], struct in_addr dst,
-    struct mc_err *err)
-{
-	return fdb_do(nl, RTM_NEWNEIGH, dev, mac, dst, err);
-}
-
-int
-net_nl_fdb_del(struct net_nl *nl, const char *dev,
-    const uint8_t mac[NET_NL_MAC_LEN], struct in_addr dst,
-    struct mc_err *err)
-{
-	return fdb_do(nl, RTM_DELNEIGH, dev, mac, dst, err);
 }

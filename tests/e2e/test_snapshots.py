@@ -11,6 +11,7 @@ the first instance wrote on its root disk.
 
 The test AMI runs from its initramfs; its root disk holds one ext2
 partition (its kernel), which the guests mount to write and read."""
+import botocore.exceptions
 import pytest
 
 from conftest import err_code, terminate, wait_for, wait_state, wait_text
@@ -91,18 +92,18 @@ def made(cloud):
     for ami in m["images"]:
         try:
             ec2.deregister_image(ImageId=ami)
-        except Exception:
-            pass
+        except botocore.exceptions.ClientError:
+            pass  # gone already, or still in use: the next one goes on
     for sid in m["snapshots"]:
         try:
             ec2.delete_snapshot(SnapshotId=sid)
-        except Exception:
-            pass
+        except botocore.exceptions.ClientError:
+            pass  # gone already, or still in use: the next one goes on
     for vid in m["volumes"]:
         try:
             ec2.delete_volume(VolumeId=vid)
-        except Exception:
-            pass
+        except botocore.exceptions.ClientError:
+            pass  # gone already, or still in use: the next one goes on
 
 
 def test_snapshot_restore(cloud, made):
