@@ -192,16 +192,19 @@ agt_client_register(struct agt_client *c, const struct mc_proto_host *h,
 
 int
 agt_client_desired(struct agt_client *c, const char *host, uint64_t after,
-    unsigned wait_s, struct mc_proto_desired *ret, struct mc_err *err)
+    const char *query, unsigned wait_s, struct mc_proto_desired *ret,
+    struct mc_err *err)
 {
-	char	 path[256], *reply = NULL;
+	char	*path = NULL, *reply = NULL;
 	long	 status = 0;
 	int	 rc;
 
-	(void)snprintf(path, sizeof(path), "/v1/hosts/%s/desired?after=%"
-	    PRIu64 "&wait=%u", host, after, wait_s);
+	if (asprintf(&path, "/v1/hosts/%s/desired?after=%" PRIu64 "&wait=%u%s",
+	    host, after, wait_s, query != NULL ? query : "") < 0)
+		return mc_err_sys(err, ENOMEM, "out of memory");
 	rc = call(c, "GET", path, NULL, 0, (long)wait_s + CALL_TIMEOUT_S,
 	    &status, &reply, err);
+	free(path);
 	if (rc == 0 && status == 404)
 		rc = 1;
 	else if (rc == 0 && status != 200)

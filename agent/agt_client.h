@@ -54,13 +54,14 @@ int	agt_client_register(struct agt_client *c, const struct mc_proto_host *h,
 
 /*
  * Long-poll the desired state of host newer than after, waiting at most
- * wait_s at the controller.  Returns 0 with *ret filled (free with
+ * wait_s at the controller; query (NULL: none) is added to the URL's
+ * (agt_view_query).  Returns 0 with *ret filled (free with
  * mc_proto_desired_clear), 1 when the controller does not know host
  * (register again), or -1 with err set.
  */
 int	agt_client_desired(struct agt_client *c, const char *host,
-	    uint64_t after, unsigned wait_s, struct mc_proto_desired *ret,
-	    struct mc_err *err);
+	    uint64_t after, const char *query, unsigned wait_s,
+	    struct mc_proto_desired *ret, struct mc_err *err);
 
 /* Report actual states; 1 when the controller does not know host. */
 int	agt_client_report(struct agt_client *c, const char *host,

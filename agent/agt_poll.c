@@ -13,6 +13,7 @@
 #include "agt_client.h"
 #include "agt_conf.h"
 #include "agt_poll.h"
+#include "agt_view.h"
 
 struct agt_poll {
 	const struct agt_conf	*conf;
@@ -21,10 +22,12 @@ struct agt_poll {
 	pthread_t		 thread;
 	pthread_mutex_t		 lock;
 	volatile int		 stop;
+	struct agt_view		*view;		/* the poll thread's */
 	struct mc_proto_desired	 doc;		/* newest, untaken */
 	bool			 fresh;
 	bool			 unknown;
 	uint64_t		 generation;	/* last seen */
+	bool			 view_reset;	/* asked by unknown_host */
 };
 
 static void
@@ -43,22 +46,36 @@ poll_main(void *arg)
 	struct mc_proto_desired	 d;
 	struct mc_err		 err;
 	uint64_t		 after;
-	int			 rc;
+	char			*query;
+	int			 rc, changed;
 
 	while (!p->stop) {
 		err = (struct mc_err){ 0 };
 		memset(&d, 0, sizeof(d));
+		changed = 0;
 		(void)pthread_mutex_lock(&p->lock);
+		if (p->view_reset)
+			agt_view_reset(p->view);
+		p->view_reset = false;
 		after = p->generation;
 		(void)pthread_mutex_unlock(&p->lock);
-		rc = agt_client_desired(p->client, p->conf->name, after,
+		query = agt_view_query(p->view);
+		rc = query == NULL ? mc_err_sys(&err, ENOMEM, "out of memory") :
+		    agt_client_desired(p->client, p->conf->name, after, query,
 		    (unsigned)p->conf->poll_wait_s, &d, &err);
+		free(query);
 		if (p->stop) {
 			mc_proto_desired_clear(&d);
 			break;
 		}
+		/* A view that cannot be applied is asked for whole. */
+		if (rc == 0 && (changed = agt_view_apply(p->view, &d,
+		    &err)) < 0)
+			rc = -1;
 		(void)pthread_mutex_lock(&p->lock);
-		if (rc == 0 && d.generation != p->generation) {
+		if (rc < 0 && changed < 0)
+			p->generation = 0;
+		if (rc == 0 && (d.generation != p->generation || changed)) {
 			mc_proto_desired_clear(&p->doc);
 			p->doc = d;
 			p->fresh = true;
@@ -96,7 +113,13 @@ agt_poll_start(const struct agt_conf *conf, int wake_fd,
 		return -1;
 	}
 	agt_client_abort_on(p->client, &p->stop);
+	if ((p->view = agt_view_new()) == NULL) {
+		agt_client_free(p->client);
+		free(p);
+		return mc_err_sys(err, ENOMEM, "out of memory");
+	}
 	if (pthread_create(&p->thread, NULL, poll_main, p) != 0) {
+		agt_view_free(p->view);
 		agt_client_free(p->client);
 		free(p);
 		return mc_err_sys(err, errno, "cannot start the poll thread");
@@ -130,8 +153,10 @@ agt_poll_unknown_host(struct agt_poll *p)
 	u = p->unknown;
 	p->unknown = false;
 	/* After registering again, everything is new: ask from the start. */
-	if (u)
+	if (u) {
 		p->generation = 0;
+		p->view_reset = true;
+	}
 	(void)pthread_mutex_unlock(&p->lock);
 	return u;
 }
@@ -144,6 +169,7 @@ agt_poll_stop(struct agt_poll *p)
 	p->stop = 1;
 	(void)pthread_join(p->thread, NULL);
 	agt_client_free(p->client);
+	agt_view_free(p->view);
 	mc_proto_desired_clear(&p->doc);
 	(void)pthread_mutex_destroy(&p->lock);
 	free(p);

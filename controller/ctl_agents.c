@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
 #include <openssl/crypto.h>
 
 #include "mc_cleanup.h"
@@ -35,6 +36,7 @@
 #include "ctl_query.h"
 #include "ctl_sql.h"
 #include "ctl_store.h"
+#include "ctl_view.h"
 
 #define JSON		"application/json"
 
@@ -51,12 +53,19 @@ void
 ctl_agents_error(struct ctl_agents_call *c, int status, const char *code,
     const char *msg)
 {
-	char *body = NULL;
+	json_object	*o = json_object_new_object();
+	char		*body = NULL;
 
-	/* The message is ours: printable, no quotes to escape. */
-	if (asprintf(&body, "{\"error\":\"%s\",\"message\":\"%s\"}\n", code,
-	    msg) < 0)
-		body = NULL;
+	/* Messages may quote what was asked: json-c escapes them. */
+	if (o != NULL) {
+		json_object_object_add(o, "error", json_object_new_string(code));
+		json_object_object_add(o, "message",
+		    json_object_new_string(msg));
+		if (asprintf(&body, "%s\n", json_object_to_json_string_ext(o,
+		    JSON_C_TO_STRING_PLAIN)) < 0)
+			body = NULL;
+		json_object_put(o);
+	}
 	ctl_agents_reply(c, status, body);
 	mc_log(status >= 500 ? MC_LOG_ERROR : MC_LOG_INFO, "agent api refused",
 	    "peer=%s method=%s path=%s status=%d detail=%s", c->req->peer,
@@ -171,6 +180,7 @@ static void
 on_desired(struct ctl_agents_call *c)
 {
 	struct mc_proto_desired	 d;
+	struct ctl_view_held	 held;
 	struct mc_err		 err = { 0 };
 	uint64_t		 after, wait_s, gen = 0, seen;
 	size_t			 assigned = 0;
@@ -181,6 +191,11 @@ on_desired(struct ctl_agents_call *c)
 	    query_u64(c, "wait", 0, CTL_AGENTS_WAIT_MAX_S, &wait_s) < 0)
 		return ctl_agents_error(c, 400, "InvalidParameterValue",
 		    "after and wait must be numbers (wait at most 60)");
+	/* Checked before the wait: a bad query is answered at once. */
+	if (ctl_view_held_parse(ctl_query_get(&c->q, "view"),
+	    ctl_query_get(&c->q, "vpcs"), &held, &err) < 0)
+		return ctl_agents_fail(c, &err);
+	ctl_view_held_clear(&held);
 	deadline = mc_time_now_ms() + (int64_t)wait_s * 1000;
 	if ((db = ctl_agents_db(c)) == NULL)
 		return;
@@ -219,10 +234,14 @@ on_desired(struct ctl_agents_call *c)
 		return ctl_agents_error(c, 404, "UnknownHost",
 		    "this host has not registered");
 	}
-	if (ctl_desired_load(db, c->api->conf, c->seg, &d, &err) < 0) {
+	if (ctl_view_held_parse(ctl_query_get(&c->q, "view"),
+	    ctl_query_get(&c->q, "vpcs"), &held, &err) < 0 ||
+	    ctl_desired_load(db, c->api->conf, c->seg, &held, &d, &err) < 0) {
+		ctl_view_held_clear(&held);
 		ctl_store_put(c->api->store, db);
 		return ctl_agents_fail(c, &err);
 	}
+	ctl_view_held_clear(&held);
 	ctl_store_put(c->api->store, db);
 	ctl_agents_reply(c, 200, mc_proto_desired_json(&d));
 	mc_proto_desired_clear(&d);

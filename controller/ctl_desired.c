@@ -13,11 +13,11 @@
 #include "ctl_desired.h"
 #include "ctl_eni.h"
 #include "ctl_hosts.h"
-#include "ctl_peers.h"
 #include "ctl_sg_desired.h"
 #include "ctl_snap.h"
 #include "ctl_sql.h"
 #include "ctl_tags.h"
+#include "ctl_view.h"
 #include "ctl_vol.h"
 
 /* Fill img from an image row's id, format, sha256 and size columns. */
@@ -161,7 +161,8 @@ tags_of(sqlite3 *db, struct mc_proto_inst *w, struct mc_err *err)
 
 int
 ctl_desired_load(sqlite3 *db, const struct ctl_conf *c, const char *host,
-    struct mc_proto_desired *ret, struct mc_err *err)
+    const struct ctl_view_held *held, struct mc_proto_desired *ret,
+    struct mc_err *err)
 {
 	struct mc_proto_desired	 d;
 	struct mc_proto_inst	*nv;
@@ -196,7 +197,7 @@ ctl_desired_load(sqlite3 *db, const struct ctl_conf *c, const char *host,
 	if (rc == SQLITE_DONE && (ctl_sg_desired_load(db, &d, err) < 0 ||
 	    ctl_vol_desired_load(db, host, &d, err) < 0 ||
 	    ctl_snap_desired_load(db, host, &d, err) < 0 ||
-	    ctl_peers_load(db, host, &d, err) < 0))
+	    ctl_view_load(db, host, held, &d.view, err) < 0))
 		rc = SQLITE_ERROR;
 	ctl_sql_rollback(db);	/* read-only: ends the snapshot */
 	if (rc != SQLITE_DONE) {

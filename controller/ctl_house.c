@@ -1,6 +1,7 @@
 /*
  * ctl_house: host liveness transitions, the purge of terminated
- * instances, and deleted snapshots no volume needs any more.
+ * instances, deleted snapshots no volume needs any more, and the old
+ * part of the VPC views' change log.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -14,6 +15,13 @@
 #include "ctl_snap.h"
 #include "ctl_sql.h"
 #include "ctl_store.h"
+#include "ctl_view.h"
+
+/*
+ * Changes of VPC views kept: a launch of 10,000 instances writes about
+ * twice that, and an agent further behind gets its views whole.
+ */
+#define VIEW_LOG_KEEP	200000
 
 /* Log and record each host whose liveness changed since last time. */
 static int
@@ -86,6 +94,8 @@ ctl_house_tick(struct ctl_store *store, const struct ctl_conf *conf,
 		    conf->terminated_retention_s * 1000, err);
 	if (rc == 0)
 		rc = ctl_snap_forget_unused(db, conf->state_dir, err);
+	if (rc == 0 && ctl_view_trim(db, VIEW_LOG_KEEP, err) < 0)
+		rc = -1;
 	ctl_store_put(store, db);
 	return rc;
 }

@@ -33,15 +33,7 @@ append(struct mc_proto_desired *d, const char *id, struct mc_err *err)
 	return 0;
 }
 
-static void
-member_row(sqlite3_stmt *st, void *p)
-{
-	struct mc_proto_ipv4 *m = p;
-
-	mc_ipv4_str((uint32_t)sqlite3_column_int64(st, 0), m->ip);
-}
-
-/* The group's name and VPC, and the addresses of its members. */
+/* The group's name and VPC (its members are in the VPC's view). */
 static int
 fill_group(sqlite3 *db, struct mc_proto_sg *g, struct mc_err *err)
 {
@@ -59,11 +51,7 @@ fill_group(sqlite3 *db, struct mc_proto_sg *g, struct mc_err *err)
 	if (rc != SQLITE_ROW)
 		return mc_err_set(err, MC_EC_INTERNAL_ERROR, "security group "
 		    "%s is gone", g->id);
-	return ctl_sql_rows(db, &g->members, &g->n_members,
-	    sizeof(*g->members), member_row, err, "SELECT e.ip FROM "
-	    "eni_groups m JOIN enis e ON e.id = m.eni_id JOIN instances i ON "
-	    "i.id = e.instance_id WHERE m.group_id = ? AND i.state <> "
-	    "'terminated' ORDER BY e.ip", "s", g->id);
+	return 0;
 }
 
 /* The rules of group gi; the groups they name join the list. */

@@ -355,6 +355,56 @@ const char *const ctl_store_migrations[] = {
 
 	/* 9: a disabled host that drains (`minicloud host drain`). */
 	"ALTER TABLE hosts ADD COLUMN drain INTEGER NOT NULL DEFAULT 0;",
+
+	/*
+	 * 10: which interfaces of a VPC changed, in order (ctl_view): what
+	 * every host of the VPC sees of them (address, groups, host) is
+	 * sent again.  Triggers write it, so no path that changes an
+	 * interface, its groups or its instance's host can forget to;
+	 * ctl_view_trim keeps the newest rows and moves view_floor up.
+	 */
+	"CREATE TABLE view_log ("
+	"  seq           INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  vpc_id        TEXT NOT NULL,"
+	"  eni_id        TEXT NOT NULL"
+	");"
+	"CREATE INDEX view_log_vpc ON view_log(vpc_id, seq);"
+	"CREATE TABLE view_floor (seq INTEGER NOT NULL);"
+	"INSERT INTO view_floor VALUES (0);"
+	"CREATE TRIGGER view_eni_ins AFTER INSERT ON enis BEGIN "
+	"  INSERT INTO view_log (vpc_id, eni_id) VALUES (NEW.vpc_id, NEW.id);"
+	"END;"
+	"CREATE TRIGGER view_eni_del AFTER DELETE ON enis BEGIN "
+	"  INSERT INTO view_log (vpc_id, eni_id) VALUES (OLD.vpc_id, OLD.id);"
+	"END;"
+	"CREATE TRIGGER view_eni_upd AFTER UPDATE OF instance_id, ip ON enis "
+	"BEGIN "
+	"  INSERT INTO view_log (vpc_id, eni_id) VALUES (NEW.vpc_id, NEW.id);"
+	"END;"
+	"CREATE TRIGGER view_group_ins AFTER INSERT ON eni_groups BEGIN "
+	"  INSERT INTO view_log (vpc_id, eni_id) "
+	"  SELECT vpc_id, id FROM enis WHERE id = NEW.eni_id;"
+	"END;"
+	"CREATE TRIGGER view_group_del AFTER DELETE ON eni_groups BEGIN "
+	"  INSERT INTO view_log (vpc_id, eni_id) "
+	"  SELECT vpc_id, id FROM enis WHERE id = OLD.eni_id;"
+	"END;"
+	"CREATE TRIGGER view_inst_upd AFTER UPDATE OF state, host ON instances "
+	"WHEN (OLD.state = 'terminated') <> (NEW.state = 'terminated') "
+	"  OR OLD.host IS NOT NEW.host BEGIN "
+	"  INSERT INTO view_log (vpc_id, eni_id) "
+	"  SELECT vpc_id, id FROM enis WHERE instance_id = NEW.id;"
+	"END;"
+	"CREATE TRIGGER view_inst_del AFTER DELETE ON instances BEGIN "
+	"  INSERT INTO view_log (vpc_id, eni_id) "
+	"  SELECT vpc_id, id FROM enis WHERE instance_id = OLD.id;"
+	"END;"
+	"CREATE TRIGGER view_host_upd AFTER UPDATE OF underlay ON hosts "
+	"WHEN OLD.underlay IS NOT NEW.underlay BEGIN "
+	"  INSERT INTO view_log (vpc_id, eni_id) "
+	"  SELECT e.vpc_id, e.id FROM enis e JOIN instances i "
+	"  ON i.id = e.instance_id WHERE i.host = NEW.name;"
+	"END;",
 };
 
 const size_t ctl_store_n_migrations =

@@ -115,12 +115,6 @@ static const struct field attach_fields[] = {
 	STR(struct mc_proto_attach, "device", device, C_DEVICE, true),
 };
 
-static const struct field peer_fields[] = {
-	STR(struct mc_proto_peer, "vpc", vpc, C_VPC, true),
-	STR(struct mc_proto_peer, "ip", ip, C_IPV4, true),
-	STR(struct mc_proto_peer, "host_ip", host_ip, C_IPV4, true),
-};
-
 static const struct field inst_fields[] = {
 	STR(struct mc_proto_inst, "id", id, C_INSTANCE, true),
 	STR(struct mc_proto_inst, "account", account, C_ACCOUNT, true),
@@ -234,10 +228,7 @@ mc_proto_desired_json(const struct mc_proto_desired *d)
 		json_object_object_add(o, "volumes", mc_proto_put_vols(d));
 	if (d->n_snaps > 0)
 		json_object_object_add(o, "snapshots", mc_proto_put_snaps(d));
-	if (d->n_peers > 0)
-		json_object_object_add(o, "peers", mc_proto_put_list(peer_fields,
-		    NFIELDS(peer_fields), d->peers, d->n_peers,
-		    sizeof(*d->peers)));
+	json_object_object_add(o, "view", mc_proto_put_view(d));
 	return mc_proto_finish(o);
 }
 
@@ -272,13 +263,8 @@ mc_proto_desired_parse(const char *json, size_t len,
 		rc = mc_proto_get_vols(o, &d, err);
 	if (rc == 0)
 		rc = mc_proto_get_snaps(o, &d, err);
-	if (rc == 0) {
-		v = NULL;
-		rc = mc_proto_get_list(o, "peers", peer_fields,
-		    NFIELDS(peer_fields), sizeof(*d.peers), NULL, &v,
-		    &d.n_peers, err);
-		d.peers = v;
-	}
+	if (rc == 0)
+		rc = mc_proto_get_view(o, &d, err);
 	json_object_put(o);
 	for (i = 0; rc == 0 && i < d.n; i++)
 		rc = check_images(&d.v[i], err);
@@ -314,6 +300,7 @@ mc_proto_desired_clear(struct mc_proto_desired *d)
 	free(d->peers);
 	d->peers = NULL;
 	d->n_peers = 0;
+	mc_proto_view_clear(&d->view);
 }
 
 char *

@@ -23,6 +23,8 @@ struct mc_err;
 #define MC_PROTO_CMDLINE_MAX	1023
 #define MC_PROTO_SHA256		64
 #define MC_PROTO_MAX_INSTANCES	4096	/* per host, per message */
+#define MC_PROTO_MAX_VIEW	65536	/* interfaces of a VPC: a /16 */
+#define MC_PROTO_MAX_VPCS	4096	/* in one host's view */
 #define MC_PROTO_MAX_BYTES	(64u * 1024 * 1024)	/* of one message */
 #define MC_PROTO_MAC_MAX	17	/* "02:00:00:00:00:01" */
 #define MC_PROTO_DNS_MAX	255
@@ -192,7 +194,9 @@ struct mc_proto_ipv4 {
 
 /*
  * A security group: its rules, and the addresses of its members in its
- * VPC (on every host: rules that name the group need them all).
+ * VPC (on every host: rules that name the group need them all).  The
+ * members are not on the wire: the agent fills them in from its view
+ * of the VPC (struct mc_proto_view).
  */
 struct mc_proto_sg {
 	char			 id[MC_PROTO_ID_MAX + 1];	/* "sg-..." */
@@ -215,6 +219,36 @@ struct mc_proto_peer {
 	char		host_ip[16];
 };
 
+/*
+ * The view of a VPC every host of it holds: each live interface's
+ * address and groups, and its host's underlay address when that is
+ * another host with one.  A VPC's view is sent whole once, then only
+ * the interfaces that changed since the sequence the agent holds
+ * (gone: the interface or its instance went), so that a launch costs
+ * each host of a busy VPC a few entries, not the whole VPC again.
+ */
+struct mc_proto_view_eni {
+	char			id[MC_PROTO_ID_MAX + 1];	/* "eni-..." */
+	bool			gone;
+	char			ip[16];		/* "" when gone */
+	char			host_ip[16];	/* "" : this host, or none */
+	struct mc_proto_ids	groups;
+};
+
+struct mc_proto_view_vpc {
+	char				 id[MC_PROTO_ID_MAX + 1];
+	bool				 full;	/* replaces what is held */
+	struct mc_proto_view_eni	*enis;	/* owned */
+	size_t				 n_enis;
+};
+
+/* The VPCs the host must hold (any other is dropped), at seq. */
+struct mc_proto_view {
+	uint64_t			 seq;
+	struct mc_proto_view_vpc	*vpcs;	/* owned */
+	size_t				 n_vpcs;
+};
+
 /* GET /v1/hosts/NAME/desired: everything wanted on the host. */
 struct mc_proto_desired {
 	uint64_t		 generation;
@@ -231,7 +265,12 @@ struct mc_proto_desired {
 	/* Snapshots this host must take. */
 	struct mc_proto_snap_job *snaps;	/* owned */
 	size_t			 n_snaps;
-	/* The other hosts' instances in this host's VPCs. */
+	/* The changes to the views of the host's VPCs. */
+	struct mc_proto_view	 view;
+	/*
+	 * The other hosts' instances in this host's VPCs: not on the wire,
+	 * filled in from the view by the agent.
+	 */
 	struct mc_proto_peer	*peers;		/* owned */
 	size_t			 n_peers;
 };
@@ -315,6 +354,9 @@ bool	mc_proto_device_ok(const char *s);
 
 /* Free what g owns and zero it. */
 void	mc_proto_sg_clear(struct mc_proto_sg *g);
+
+/* Free what v owns and zero it. */
+void	mc_proto_view_clear(struct mc_proto_view *v);
 
 /* The group id in d (borrowed), or NULL. */
 const struct mc_proto_sg *mc_proto_desired_group(

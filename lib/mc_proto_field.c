@@ -393,6 +393,15 @@ mc_proto_get_list(json_object *o, const char *key, const struct field *f, size_t
     size_t elemsz, void (*clear)(void *), void **ret, size_t *ret_n,
     struct mc_err *err)
 {
+	return mc_proto_get_list_max(o, key, MC_PROTO_MAX_INSTANCES, f, nf,
+	    elemsz, clear, ret, ret_n, err);
+}
+
+int
+mc_proto_get_list_max(json_object *o, const char *key, size_t max,
+    const struct field *f, size_t nf, size_t elemsz, void (*clear)(void *),
+    void **ret, size_t *ret_n, struct mc_err *err)
+{
 	json_object	*a, *e;
 	char		*v;
 	size_t		 n, i;
@@ -402,7 +411,7 @@ mc_proto_get_list(json_object *o, const char *key, const struct field *f, size_t
 	if (!json_object_object_get_ex(o, key, &a))
 		return 0;
 	if (!json_object_is_type(a, json_type_array) ||
-	    (n = json_object_array_length(a)) > MC_PROTO_MAX_INSTANCES)
+	    (n = json_object_array_length(a)) > max)
 		return mc_proto_bad_field(err, key);
 	if (n == 0)
 		return 0;

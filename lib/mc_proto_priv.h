@@ -126,6 +126,12 @@ int	mc_proto_get_list(json_object *o, const char *key,
 	    void (*clear)(void *), void **ret, size_t *ret_n,
 	    struct mc_err *err);
 
+/* The same, for lists of at most max elements. */
+int	mc_proto_get_list_max(json_object *o, const char *key, size_t max,
+	    const struct field *f, size_t nf, size_t elemsz,
+	    void (*clear)(void *), void **ret, size_t *ret_n,
+	    struct mc_err *err);
+
 /* n structs of elemsz bytes at v as a new array. */
 json_object *mc_proto_put_list(const struct field *f, size_t nf,
 	    const void *v, size_t n, size_t elemsz);
@@ -147,6 +153,11 @@ json_object *mc_proto_put_snaps(const struct mc_proto_desired *d);
 int	mc_proto_get_snap_states(json_object *o, struct mc_proto_report *r,
 	    struct mc_err *err);
 json_object *mc_proto_put_snap_states(const struct mc_proto_report *r);
+
+/* The desired state's view of the host's VPCs (mc_proto_view.c). */
+int	mc_proto_get_view(json_object *o, struct mc_proto_desired *d,
+	    struct mc_err *err);
+json_object *mc_proto_put_view(const struct mc_proto_desired *d);
 
 /* The desired state's security groups (mc_proto_sg.c). */
 int	mc_proto_get_sgs(json_object *o, struct mc_proto_desired *d,

@@ -1,8 +1,9 @@
 /*
  * mc_proto_sg: the security groups in the desired state: each group's
- * fixed fields, rules and members through the field tables, and the
- * checks that tie them together (a rule names a CIDR or a group, never
- * both; every group an interface or a rule names is in the message).
+ * fixed fields and rules through the field tables (its members come
+ * from the view), and the checks that tie them together (a rule names
+ * a CIDR or a group, never both; every group an interface or a rule
+ * names is in the message).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -25,10 +26,6 @@ static const struct field rule_fields[] = {
 	INT(struct mc_proto_sg_rule, "to", to, 65535),
 	STR(struct mc_proto_sg_rule, "cidr", cidr, C_CIDR, false),
 	STR(struct mc_proto_sg_rule, "group", group, C_SG, false),
-};
-
-static const struct field member_fields[] = {
-	STR(struct mc_proto_ipv4, "ip", ip, C_IPV4, true),
 };
 
 static const struct field sg_fields[] = {
@@ -87,11 +84,6 @@ get_sg(json_object *o, struct mc_proto_sg *g, struct mc_err *err)
 	for (i = 0; i < g->n_rules; i++)
 		if (!rule_ok(&g->rules[i]))
 			return mc_proto_bad_field(err, "rules");
-	if (mc_proto_get_list(o, "members", member_fields,
-	    NFIELDS(member_fields), sizeof(*g->members), NULL, &v,
-	    &g->n_members, err) < 0)
-		return -1;
-	g->members = v;
 	return 0;
 }
 
@@ -159,9 +151,6 @@ mc_proto_put_sgs(const struct mc_proto_desired *d)
 		json_object_object_add(g, "rules", mc_proto_put_list(
 		    rule_fields, NFIELDS(rule_fields), s->rules, s->n_rules,
 		    sizeof(*s->rules)));
-		json_object_object_add(g, "members", mc_proto_put_list(
-		    member_fields, NFIELDS(member_fields), s->members,
-		    s->n_members, sizeof(*s->members)));
 		json_object_array_add(a, g);
 	}
 	return a;

@@ -4,8 +4,9 @@ protocol (lib/mc_proto.h) with no VMs behind them.  A benchmark tool,
 never part of the product's path.
 
 Each host registers (POST /v1/hosts/register with the cluster token),
-then long-polls its desired state (GET /v1/hosts/NAME/desired?after=G)
-on a keep-alive connection of its own, as minicloud-agent does, and
+then long-polls its desired state (GET /v1/hosts/NAME/desired?after=G
+&view=SEQ&vpcs=IDS: the VPC views it holds, so that only their changes
+come) on a keep-alive connection of its own, as minicloud-agent does, and
 reports every instance the controller wants running as "running" (POST
 /v1/hosts/NAME/report) as soon as it sees a change; a heartbeat report
 goes out for every host each --heartbeat seconds, spread over the
@@ -99,7 +100,8 @@ class Sim:
         self.reports = asyncio.Queue()
         self.stopping = asyncio.Event()
         self.n = dict(fetches=0, fetch_bytes=0, fetch_max_bytes=0,
-                      fetch_s=0.0, reports=0, heartbeats=0, errors=0)
+                      fetch_s=0.0, reports=0, heartbeats=0, errors=0,
+                      view_entries=0)
 
     def conn(self):
         return Conn(self.a.port, self.token)
@@ -124,11 +126,14 @@ class Sim:
     async def poll(self, name):
         """Long-poll the desired state; queue a report when it changed."""
         c = self.conn()
-        path = "/v1/hosts/%s/desired?wait=%d&after=" % (name, self.a.poll_wait)
+        path = "/v1/hosts/%s/desired?wait=%d" % (name, self.a.poll_wait)
+        view, vpcs = 0, []
         while not self.stopping.is_set():
             t0 = time.monotonic()
             try:
-                st, body = await c.request("GET", path + str(self.gen[name]))
+                st, body = await c.request("GET", "%s&after=%d&view=%d&vpcs=%s"
+                                           % (path, self.gen[name], view,
+                                              ",".join(vpcs)))
             except (OSError, asyncio.IncompleteReadError, ValueError):
                 self.n["errors"] += 1
                 await asyncio.sleep(1)
@@ -144,6 +149,12 @@ class Sim:
                                             len(body))
             d = json.loads(body)
             self.gen[name] = d["generation"]
+            # Held as an agent holds it, minus the entries themselves
+            # (a thousand hosts' copies would not fit in this process).
+            view = d["view"]["seq"]
+            vpcs = [v["id"] for v in d["view"]["vpcs"]]
+            self.n["view_entries"] += sum(len(v["enis"])
+                                          for v in d["view"]["vpcs"])
             want = [i for i in d.get("instances", [])
                     if i["want"] == "running"]
             ids = [i["id"] for i in want]

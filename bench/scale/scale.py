@@ -417,10 +417,10 @@ def report(run, r):
     print()
     st = r["stats"] or dict.fromkeys(("fetches", "fetch_bytes",
                                       "fetch_max_bytes", "reports",
-                                      "errors"), 0)
+                                      "errors", "view_entries"), 0)
     print("hostsim: %(fetches)d desired-state answers, %(fetch_bytes)d bytes "
-          "(largest %(fetch_max_bytes)d), %(reports)d reports, "
-          "%(errors)d errors" % st)
+          "(largest %(fetch_max_bytes)d), %(view_entries)d VPC view "
+          "entries, %(reports)d reports, %(errors)d errors" % st)
     print("baseline hostsim: %(fetches)d desired-state answers, "
           "%(fetch_bytes)d bytes" % (b_stats or {"fetches": 0,
                                                  "fetch_bytes": 0}))
@@ -453,7 +453,7 @@ def start_perf(pid):
     out = os.environ.get("BENCH_PERF")
     if not out:
         return None
-    return subprocess.Popen(["perf", "record", "-q", "-F", "199", "-g",
+    return subprocess.Popen(["perf", "record", "-q", "-F", "99", "--call-graph", "dwarf,16384",
                              "-p", str(pid), "-o", out],
                             stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)

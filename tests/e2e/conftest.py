@@ -362,6 +362,7 @@ class Fleet(Controller):
             f.write(self.token + "\n")
         self.extra_args[1] = path
         self.image = None
+        self.views = {}     # host -> the VPC views it holds, as an agent
 
     def agent(self, method, path, body=None):
         conn = http.client.HTTPConnection("127.0.0.1", self.agent_port, timeout=30)
@@ -392,9 +393,38 @@ class Fleet(Controller):
         assert r.returncode == 0, r.stderr
         self.image = r.stdout.strip()
 
-    def desired(self, after=0, wait=0, host="fake-1"):
-        return self.agent("GET", "/v1/hosts/%s/desired?after=%d&wait=%d"
-                          % (host, after, wait))
+    def desired(self, after=0, wait=0, host="fake-1", raw=False):
+        """The host's desired state as its agent sees it: asked with the
+        VPC views the host holds (kept here per host, as minicloud-agent
+        keeps them), the answer's changes applied, and each group's
+        "members" and the "peers" filled in from the views.  raw: the
+        answer itself, with the views kept as they were."""
+        held = self.views.setdefault(host, {"seq": 0, "vpcs": {}})
+        d = self.agent("GET", "/v1/hosts/%s/desired?after=%d&wait=%d&view=%d"
+                       "&vpcs=%s" % (host, after, wait, held["seq"],
+                                     ",".join(sorted(held["vpcs"]))))
+        if raw:
+            return d
+        vpcs = {}
+        for v in d["view"]["vpcs"]:
+            assert v.get("full") or v["id"] in held["vpcs"], v
+            enis = {} if v.get("full") else dict(held["vpcs"][v["id"]])
+            for e in v["enis"]:
+                enis.pop(e["id"], None)
+                if not e.get("gone"):
+                    enis[e["id"]] = e
+            vpcs[v["id"]] = enis
+        held.update(seq=d["view"]["seq"], vpcs=vpcs)
+        by_ip = lambda ip: tuple(int(x) for x in ip.split("."))  # noqa: E731
+        for g in d.get("groups", []):
+            g["members"] = [{"ip": ip} for ip in sorted(
+                (e["ip"] for e in vpcs.get(g["vpc"], {}).values()
+                 if g["id"] in e["groups"]), key=by_ip)]
+        d["peers"] = sorted(
+            ({"vpc": v, "ip": e["ip"], "host_ip": e["host_ip"]}
+             for v, enis in vpcs.items() for e in enis.values()
+             if e["host_ip"]), key=lambda p: (p["vpc"], by_ip(p["ip"])))
+        return d
 
     def report(self, states, host="fake-1", vols=None):
         """Report each instance's state; vols maps an instance to the

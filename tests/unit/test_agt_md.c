@@ -49,7 +49,8 @@ test_lookup(void **state)
 	struct mc_proto_inst	 v[4];
 	struct mc_proto_sg	 sg = { "sg-0000000000000000a", "web",
 	    "vpc-0000000000000000a", NULL, 0, NULL, 0 };
-	struct mc_proto_desired	 d = { 1, 5, "mc-1", v, 4, &sg, 1, NULL, 0, NULL, 0, NULL, 0 };
+	struct mc_proto_desired	 d = { .generation = 1, .stop_timeout_s = 5,
+	    .region = "mc-1", .v = v, .n = 4, .groups = &sg, .n_groups = 1 };
 	struct agt_imds_inst	 got;
 	struct agt_md		*m = agt_md_new();
 	struct mc_err		 err = { 0 };

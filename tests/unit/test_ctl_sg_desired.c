@@ -1,8 +1,10 @@
 /*
  * Tests of the security groups in a host's desired state: the groups of
  * its interfaces and, in turn, every group their rules name; members
- * from every host; what the agent's own parser makes of the message;
- * and the hosts a change of rules wakes.
+ * from every host, through the VPC's view as the agent holds it (whole
+ * once, then changes; ctl_view, agt_view); the overlay's peers; what
+ * the agent's own parser makes of the message; and the hosts a change
+ * of rules wakes.
  */
 #include <sqlite3.h>
 
@@ -19,7 +21,9 @@
 #include "ctl_sgr.h"
 #include "ctl_sql.h"
 #include "ctl_store.h"
+#include "ctl_view.h"
 #include "ctl_vpc.h"
+#include "agt_view.h"
 
 #define ACCOUNT	"111111111111"
 #define NOW	1700000000000LL
@@ -131,16 +135,56 @@ generation(struct fixture *f, const char *host)
 	return g;
 }
 
+/*
+ * host's desired state as its agent gets it: asked with what v holds,
+ * through the wire, and applied to v (which fills in the members).
+ * *ret_view (when not NULL) gets the view as sent.
+ */
+static void
+agent_load(struct fixture *f, const char *host, struct agt_view *v,
+    struct mc_proto_desired *ret, struct mc_proto_view *ret_view)
+{
+	struct ctl_view_held	 held;
+	struct mc_proto_desired	 d;
+	struct mc_err		 err = { 0 };
+	MC_AUTOFREE char	*q = agt_view_query(v), *json = NULL;
+	char			*seq, *vpcs;
+
+	/* q is "&view=SEQ&vpcs=LIST", as the agent's URL ends. */
+	assert_non_null(q);
+	assert_non_null(seq = strstr(q, "&view="));
+	assert_non_null(vpcs = strstr(q, "&vpcs="));
+	*vpcs = '\0';
+	assert_int_equal(ctl_view_held_parse(seq + 6, vpcs + 6, &held, &err),
+	    0);
+	assert_int_equal(ctl_desired_load(f->t.db, &f->conf, host, &held, &d,
+	    &err), 0);
+	ctl_view_held_clear(&held);
+	assert_non_null(json = mc_proto_desired_json(&d));
+	mc_proto_desired_clear(&d);
+	assert_int_equal(mc_proto_desired_parse(json, strlen(json), ret,
+	    &err), 0);
+	if (ret_view != NULL)
+		assert_int_equal(mc_proto_desired_parse(json, strlen(json), &d,
+		    &err), 0);
+	assert_true(agt_view_apply(v, ret, &err) >= 0);
+	if (ret_view != NULL) {
+		*ret_view = d.view;
+		memset(&d.view, 0, sizeof(d.view));
+		mc_proto_desired_clear(&d);
+	}
+}
+
 static void
 test_closure_and_members(void **state)
 {
 	struct fixture			*f = *state;
 	struct ctl_sg			 a, b, c;
 	struct ctl_eni			 e1, e2;
-	struct mc_proto_desired		 d, back;
+	struct mc_proto_desired		 d;
+	struct mc_proto_view		 sent;
 	const struct mc_proto_sg	*g;
-	MC_AUTOFREE char		*json = NULL;
-	struct mc_err			 err = { 0 };
+	struct agt_view			*v = agt_view_new();
 	const char			*ids[2];
 	char				 ip[MC_IPV4_STR_MAX];
 
@@ -154,7 +198,11 @@ test_closure_and_members(void **state)
 	ids[1] = a.id;
 	instance(f, "i-00000000000000002", "h2", ids, 2, &e2);
 
-	assert_int_equal(ctl_desired_load(f->t.db, &f->conf, "h1", &d, &err), 0);
+	agent_load(f, "h1", v, &d, &sent);
+	assert_int_equal(sent.n_vpcs, 1);
+	assert_true(sent.vpcs[0].full);
+	assert_int_equal(sent.vpcs[0].n_enis, 2);
+	mc_proto_view_clear(&sent);
 	assert_int_equal(d.n, 1);
 	assert_int_equal(d.v[0].nic.groups.n, 1);
 	assert_string_equal(d.v[0].nic.groups.v[0], a.id);
@@ -177,23 +225,158 @@ test_closure_and_members(void **state)
 	assert_string_equal(g->members[0].ip, mc_ipv4_str(e2.ip, ip));
 	assert_non_null(g = mc_proto_desired_group(&d, c.id));
 	assert_int_equal(g->n_members, 0);
-
-	/* The agent's parser takes what the controller sends. */
-	assert_non_null(json = mc_proto_desired_json(&d));
-	assert_int_equal(mc_proto_desired_parse(json, strlen(json), &back,
-	    &err), 0);
-	assert_int_equal(back.n_groups, 3);
-	assert_int_equal(back.v[0].nic.groups.n, 1);
-	mc_proto_desired_clear(&back);
 	mc_proto_desired_clear(&d);
 
-	/* Gone: its interface leaves the groups, the VPC's hosts hear. */
+	/* Nothing changed: nothing of the view is sent again. */
+	agent_load(f, "h1", v, &d, &sent);
+	assert_false(sent.vpcs[0].full);
+	assert_int_equal(sent.vpcs[0].n_enis, 0);
+	assert_int_equal(mc_proto_desired_group(&d, a.id)->n_members, 2);
+	mc_proto_view_clear(&sent);
+	mc_proto_desired_clear(&d);
+
+	/* Gone: its interface leaves the groups, sent as the one change. */
 	assert_int_equal(ctl_eni_release_instance(f->t.db, "i-00000000000000002",
 	    NULL), 0);
-	assert_int_equal(ctl_desired_load(f->t.db, &f->conf, "h1", &d, &err), 0);
+	agent_load(f, "h1", v, &d, &sent);
+	assert_false(sent.vpcs[0].full);
+	assert_int_equal(sent.vpcs[0].n_enis, 1);
+	assert_true(sent.vpcs[0].enis[0].gone);
+	assert_string_equal(sent.vpcs[0].enis[0].id, e2.id);
 	assert_int_equal(mc_proto_desired_group(&d, a.id)->n_members, 1);
 	assert_int_equal(mc_proto_desired_group(&d, b.id)->n_members, 0);
+	mc_proto_view_clear(&sent);
 	mc_proto_desired_clear(&d);
+	agt_view_free(v);
+}
+
+static void
+test_view_peers_groups_and_trim(void **state)
+{
+	struct fixture		*f = *state;
+	struct ctl_sg		 a;
+	struct ctl_eni		 e1, e2;
+	struct mc_proto_desired	 d;
+	struct mc_proto_view	 sent;
+	struct agt_view		*v = agt_view_new();
+	struct mc_err		 err = { 0 };
+	const char		*ids[1];
+
+	group(f, "a", NULL, &a);
+	sql(f->t.db, "UPDATE hosts SET underlay = '192.0.2.2' WHERE name = "
+	    "'h2'");
+	instance(f, "i-00000000000000001", "h1", NULL, 0, &e1);
+	instance(f, "i-00000000000000002", "h2", NULL, 0, &e2);
+	/* The instance on h2 is h1's peer; its own is not. */
+	agent_load(f, "h1", v, &d, NULL);
+	assert_int_equal(d.n_peers, 1);
+	assert_string_equal(d.peers[0].host_ip, "192.0.2.2");
+	assert_string_equal(d.peers[0].vpc, f->vpc.id);
+	mc_proto_desired_clear(&d);
+
+	/* A host's new address and an interface's new groups: changes. */
+	sql(f->t.db, "UPDATE hosts SET underlay = '192.0.2.9' WHERE name = "
+	    "'h2'");
+	ids[0] = a.id;
+	assert_int_equal(ctl_sg_eni_replace(f->t.db, ACCOUNT, e1.id, f->vpc.id,
+	    ids, 1, &err), 0);
+	agent_load(f, "h1", v, &d, &sent);
+	assert_false(sent.vpcs[0].full);
+	assert_int_equal(sent.vpcs[0].n_enis, 2);
+	assert_string_equal(d.peers[0].host_ip, "192.0.2.9");
+	assert_int_equal(mc_proto_desired_group(&d, a.id)->n_members, 1);
+	mc_proto_view_clear(&sent);
+	mc_proto_desired_clear(&d);
+
+	/* Trimmed past what the agent holds: sent whole again. */
+	sql(f->t.db, "UPDATE hosts SET underlay = '192.0.2.10' WHERE name = "
+	    "'h2'");
+	assert_true(ctl_view_trim(f->t.db, 0, &err) > 0);
+	agent_load(f, "h1", v, &d, &sent);
+	assert_true(sent.vpcs[0].full);
+	assert_int_equal(sent.vpcs[0].n_enis, 2);
+	assert_string_equal(d.peers[0].host_ip, "192.0.2.10");
+	mc_proto_view_clear(&sent);
+	mc_proto_desired_clear(&d);
+	/* At the floor itself, nothing is missing. */
+	agent_load(f, "h1", v, &d, &sent);
+	assert_false(sent.vpcs[0].full);
+	mc_proto_view_clear(&sent);
+	mc_proto_desired_clear(&d);
+
+	/* Its last instance gone, the host drops the VPC. */
+	sql(f->t.db, "UPDATE instances SET state = 'terminated' WHERE id = "
+	    "'i-00000000000000001'");
+	agent_load(f, "h1", v, &d, &sent);
+	assert_int_equal(sent.n_vpcs, 0);
+	assert_int_equal(d.n_peers, 0);
+	mc_proto_desired_clear(&d);
+	agt_view_free(v);
+}
+
+static void
+test_view_bad_input(void **state)
+{
+	static const char *const bad_seq[] = { "", "-1", "1x", " 1",
+	    "99999999999999999999", "9223372036854775808" };
+	static const char *const bad_vpcs[] = { ",", "vpc-0123456789abcdef0,",
+	    ",vpc-0123456789abcdef0", "vpc-0123456789abcdef0,,x", "sg-1",
+	    "vpc-0123456789abcdef0123456789abcdef0123" };
+	struct fixture		*f = *state;
+	struct ctl_view_held	 h;
+	struct mc_proto_desired	 d;
+	struct mc_err		 err = { 0 };
+	struct agt_view		*v = agt_view_new();
+	const char		*json;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(bad_seq) / sizeof(bad_seq[0]); i++) {
+		assert_int_equal(ctl_view_held_parse(bad_seq[i], NULL, &h, &err),
+		    -1);
+		assert_int_equal(err.code, MC_EC_INVALID_PARAMETER_VALUE);
+	}
+	for (i = 0; i < sizeof(bad_vpcs) / sizeof(bad_vpcs[0]); i++)
+		assert_int_equal(ctl_view_held_parse("1", bad_vpcs[i], &h,
+		    &err), -1);
+	assert_int_equal(ctl_view_held_parse(NULL, "", &h, &err), 0);
+	assert_int_equal(h.n_vpcs, 0);
+	assert_int_equal(ctl_view_held_parse("7", "vpc-0123456789abcdef0,"
+	    "vpc-0123456789abcdef1", &h, &err), 0);
+	assert_int_equal(h.seq, 7);
+	assert_int_equal(h.n_vpcs, 2);
+	/* A VPC the host does not need is no error: it is not sent. */
+	assert_int_equal(ctl_desired_load(f->t.db, &f->conf, "h1", &h, &d,
+	    &err), 0);
+	assert_int_equal(d.view.n_vpcs, 0);
+	mc_proto_desired_clear(&d);
+	ctl_view_held_clear(&h);
+
+	/* The agent refuses malformed views ... */
+	json = "{\"generation\":1,\"stop_timeout_s\":1,\"view\":{\"seq\":1,"
+	    "\"vpcs\":[{\"id\":\"vpc-0123456789abcdef0\",\"full\":true,"
+	    "\"enis\":[{\"id\":\"eni-0123456789abcdef0\",\"gone\":true}]}]}}";
+	assert_int_equal(mc_proto_desired_parse(json, strlen(json), &d, &err),
+	    -1);
+	json = "{\"generation\":1,\"stop_timeout_s\":1,\"view\":{\"seq\":1,"
+	    "\"vpcs\":[{\"id\":\"vpc-0123456789abcdef0\",\"enis\":[{\"id\":"
+	    "\"eni-0123456789abcdef0\"}]}]}}";
+	assert_int_equal(mc_proto_desired_parse(json, strlen(json), &d, &err),
+	    -1);
+	json = "{\"generation\":1,\"stop_timeout_s\":1,\"view\":{\"seq\":1,"
+	    "\"vpcs\":[{\"id\":\"vpc-0123456789abcdef0\"},{\"id\":"
+	    "\"vpc-0123456789abcdef0\"}]}}";
+	assert_int_equal(mc_proto_desired_parse(json, strlen(json), &d, &err),
+	    -1);
+	/* ... and changes to a VPC it does not hold (then asks whole). */
+	json = "{\"generation\":1,\"stop_timeout_s\":1,\"view\":{\"seq\":1,"
+	    "\"vpcs\":[{\"id\":\"vpc-0123456789abcdef0\",\"enis\":[{\"id\":"
+	    "\"eni-0123456789abcdef0\",\"ip\":\"10.0.1.4\",\"host_ip\":\"\","
+	    "\"groups\":[]}]}]}}";
+	assert_int_equal(mc_proto_desired_parse(json, strlen(json), &d, &err),
+	    0);
+	assert_int_equal(agt_view_apply(v, &d, &err), -1);
+	mc_proto_desired_clear(&d);
+	agt_view_free(v);
 }
 
 static void
@@ -230,6 +413,10 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_closure_and_members,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_view_peers_groups_and_trim, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_view_bad_input, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_rule_change_bumps_the_vpcs_hosts, setup, teardown),
 	};

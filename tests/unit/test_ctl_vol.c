@@ -378,7 +378,8 @@ test_desired_and_modify(void **state)
 	    &err), 0);
 	b = reload(f, b.id);
 	assert_int_equal(ctl_vol_detach(f->t.db, &b, NULL, NULL, &att, &err), 0);
-	assert_int_equal(ctl_desired_load(f->t.db, &f->conf, "h1", &d, &err), 0);
+	assert_int_equal(ctl_desired_load(f->t.db, &f->conf, "h1", NULL, &d,
+	    &err), 0);
 	assert_int_equal(d.n_volumes, 2);	/* the zone's, not mc-1b's */
 	assert_non_null(mc_proto_desired_volume(&d, a.id));
 	assert_non_null(mc_proto_desired_volume(&d, b.id));
@@ -408,11 +409,13 @@ test_desired_and_modify(void **state)
 	assert_string_equal(m.state, "completed");
 	assert_true(generation(f, "h2") > g2);
 	assert_int_equal(generation(f, "h3"), g3);
-	assert_int_equal(ctl_desired_load(f->t.db, &f->conf, "h3", &d, &err), 0);
+	assert_int_equal(ctl_desired_load(f->t.db, &f->conf, "h3", NULL, &d,
+	    &err), 0);
 	assert_int_equal(d.n_volumes, 1);
 	assert_string_equal(d.volumes[0].id, far.id);
 	mc_proto_desired_clear(&d);
-	assert_int_equal(ctl_desired_load(f->t.db, &f->conf, "h2", &d, &err), 0);
+	assert_int_equal(ctl_desired_load(f->t.db, &f->conf, "h2", NULL, &d,
+	    &err), 0);
 	assert_int_equal(mc_proto_desired_volume(&d, a.id)->size_gib, 20);
 	mc_proto_desired_clear(&d);
 }

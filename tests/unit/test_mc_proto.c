@@ -30,7 +30,8 @@ static void
 test_desired_round_trip(void **state)
 {
 	struct mc_proto_inst	w;
-	struct mc_proto_desired	d = { 7, 60, "mc-1", &w, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0 }, back;
+	struct mc_proto_desired	d = { .generation = 7, .stop_timeout_s = 60,
+	    .region = "mc-1", .v = &w, .n = 1 }, back;
 	struct mc_err		err = { 0 };
 	char			*json;
 
@@ -76,7 +77,8 @@ test_desired_network_round_trip(void **state)
 	struct mc_proto_tag	tags[2] = { { "Name", "web" }, { "k", "" } };
 	unsigned char		ud[] = { '#', '!', 0, 0xff, '\n' };
 	struct mc_proto_inst	w;
-	struct mc_proto_desired	d = { 1, 60, "mc-1", &w, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0 }, back;
+	struct mc_proto_desired	d = { .generation = 1, .stop_timeout_s = 60,
+	    .region = "mc-1", .v = &w, .n = 1 }, back;
 	struct mc_proto_md	*md = &w.md;
 	struct mc_proto_nic	*n = &w.nic;
 	struct mc_err		err = { 0 };
@@ -220,8 +222,7 @@ test_desired_groups(void **state)
 #define SGA "\"sg-0123456789abcdef0\""
 #define SGB "\"sg-0123456789abcdef1\""
 #define GROUP(id, rules) "{\"id\": " id ", \"name\": \"web\", \"vpc\": " \
-	"\"vpc-0123456789abcdef0\", \"rules\": [" rules "], \"members\": " \
-	"[{\"ip\": \"10.0.1.4\"}]}"
+	"\"vpc-0123456789abcdef0\", \"rules\": [" rules "]}"
 #define RULE(more) "{\"id\": \"sgr-0123456789abcdef0\", \"egress\": false, " more "}"
 #define TCP22 "\"proto\": 6, \"from\": 22, \"to\": 22, \"cidr\": \"0.0.0.0/0\""
 	static const char *const good[] = {
@@ -276,8 +277,6 @@ test_desired_groups(void **state)
 			assert_int_equal(back.groups[0].rules[0].proto, -1);
 			assert_non_null(mc_proto_desired_group(&back,
 			    "sg-0123456789abcdef1"));
-			assert_string_equal(back.groups[1].members[0].ip,
-			    "10.0.1.4");
 		}
 		mc_proto_desired_clear(&back);
 		mc_proto_desired_clear(&d);
@@ -487,21 +486,35 @@ test_desired_snaps(void **state)
 
 /* The other hosts' instances of the host's VPCs. */
 static void
-test_desired_peers(void **state)
+test_desired_view(void **state)
 {
-#define DOC(peers) "{\"generation\": 1, \"stop_timeout_s\": 5, " \
-	"\"instances\": [], \"peers\": " peers "}"
-#define P(vpc, ip, host) "{\"vpc\": \"" vpc "\", \"ip\": \"" ip "\", " \
-	"\"host_ip\": \"" host "\"}"
+#define DOC(vpcs) "{\"generation\": 1, \"stop_timeout_s\": 5, " \
+	"\"instances\": [], \"view\": {\"seq\": 9, \"vpcs\": " vpcs "}}"
+#define V(id, full, enis) "{\"id\": \"" id "\", \"full\": " full ", " \
+	"\"enis\": [" enis "]}"
+#define VPC	"vpc-0123456789abcdef0"
+#define E(id, ip, host, groups) "{\"id\": \"" id "\", \"ip\": \"" ip \
+	"\", \"host_ip\": \"" host "\", \"groups\": [" groups "]}"
+#define GONE(id) "{\"id\": \"" id "\", \"gone\": true}"
+#define E1	"eni-0123456789abcdef1"
+#define SG	"\"sg-0123456789abcdef0\""
 	static const char *const bad[] = {
-		DOC("[" P("vpc-x", "10.0.0.5", "198.18.0.12") "]"),
-		DOC("[" P("vpc-0123456789abcdef0", "10.0.0", "198.18.0.12") "]"),
-		DOC("[" P("vpc-0123456789abcdef0", "10.0.0.5", "") "]"),
+		DOC("[" V("vpc-x", "true", "") "]"),
+		DOC("[" V(VPC, "true", E(E1, "10.0.0", "", "")) "]"),
+		DOC("[" V(VPC, "true", E(E1, "10.0.0.5", "1.2.3", "")) "]"),
+		DOC("[" V(VPC, "true", E("eni-x", "10.0.0.5", "", "")) "]"),
+		DOC("[" V(VPC, "true", E(E1, "10.0.0.5", "", "\"sg-x\"")) "]"),
+		DOC("[" V(VPC, "true", GONE(E1)) "]"),	/* gone in a whole */
+		DOC("[" V(VPC, "false", "{\"id\": \"" E1 "\"}") "]"),
+		DOC("[" V(VPC, "false", "{\"id\": \"" E1 "\", \"gone\": true, "
+		    "\"ip\": \"10.0.0.5\"}") "]"),
+		DOC("[" V(VPC, "true", "") "," V(VPC, "true", "") "]"),
 		DOC("{}"),
+		"{\"generation\": 1, \"stop_timeout_s\": 5, \"view\": []}",
+		"{\"generation\": 1, \"stop_timeout_s\": 5, \"view\": {}}",
 	};
-	const char		*good = DOC("[" P("vpc-0123456789abcdef0",
-	    "10.0.0.5", "198.18.0.12") "," P("vpc-0123456789abcdef0",
-	    "10.0.1.9", "198.18.0.13") "]");
+	const char		*good = DOC("[" V(VPC, "false", E(E1, "10.0.0.5",
+	    "198.18.0.12", SG) "," GONE("eni-0123456789abcdef2")) "]");
 	struct mc_proto_desired	d, back;
 	struct mc_err		err = { 0 };
 	char			*json;
@@ -514,9 +527,13 @@ test_desired_peers(void **state)
 	assert_non_null(json);
 	assert_int_equal(mc_proto_desired_parse(json, strlen(json), &back,
 	    &err), 0);
-	assert_int_equal(back.n_peers, 2);
-	assert_string_equal(back.peers[1].ip, "10.0.1.9");
-	assert_string_equal(back.peers[1].host_ip, "198.18.0.13");
+	assert_int_equal(back.view.seq, 9);
+	assert_int_equal(back.view.n_vpcs, 1);
+	assert_false(back.view.vpcs[0].full);
+	assert_int_equal(back.view.vpcs[0].n_enis, 2);
+	assert_string_equal(back.view.vpcs[0].enis[0].host_ip, "198.18.0.12");
+	assert_int_equal(back.view.vpcs[0].enis[0].groups.n, 1);
+	assert_true(back.view.vpcs[0].enis[1].gone);
 	mc_proto_desired_clear(&back);
 	mc_proto_desired_clear(&d);
 	free(json);
@@ -527,7 +544,12 @@ test_desired_peers(void **state)
 			fail_msg("bad case %zu accepted: %s", i, bad[i]);
 	}
 #undef DOC
-#undef P
+#undef V
+#undef VPC
+#undef E
+#undef GONE
+#undef E1
+#undef SG
 }
 
 /* How far snapshots are comes back the same; nonsense is refused. */
@@ -648,7 +670,7 @@ main(void)
 		cmocka_unit_test(test_desired_volumes),
 		cmocka_unit_test(test_report_volumes),
 		cmocka_unit_test(test_desired_snaps),
-		cmocka_unit_test(test_desired_peers),
+		cmocka_unit_test(test_desired_view),
 		cmocka_unit_test(test_report_snaps),
 		cmocka_unit_test(test_report_bad_table),
 		cmocka_unit_test(test_host_bad_table),
