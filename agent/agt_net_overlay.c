@@ -85,15 +85,23 @@ ensure_link(struct agt_net *n, struct agt_vpc *v, uint32_t local,
 	return 1;
 }
 
+/*
+ * Is ip (at host, unless 0) in p?  p is sorted by address (wanted), so
+ * a VPC of thousands costs a search, not a scan.
+ */
 static bool
 peer_in(const struct agt_peer *p, size_t n, uint32_t ip, uint32_t host)
 {
-	size_t i;
+	size_t lo = 0, hi = n, mid;
 
-	for (i = 0; i < n; i++)
-		if (p[i].ip == ip && (host == 0 || p[i].host == host))
-			return true;
-	return false;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (p[mid].ip < ip)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && p[lo].ip == ip && (host == 0 || p[lo].host == host);
 }
 
 /* Route, neighbour and forwarding entry for p: its packets go to p.host. */
@@ -136,7 +144,19 @@ peer_del(struct agt_vpc *v, const struct agt_peer *p,
 	return net_nl_fdb_del(v->nl, v->vxlan, mac, in4(p->host), err);
 }
 
-/* The VPC's peers in d, as numbers; *ret is new (NULL when none). */
+static int
+by_ip(const void *a, const void *b)
+{
+	uint32_t x = ((const struct agt_peer *)a)->ip;
+	uint32_t y = ((const struct agt_peer *)b)->ip;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The VPC's peers in d, as numbers, by address; *ret is new (NULL when
+ * none).
+ */
 static int
 wanted(const struct agt_vpc *v, const struct mc_proto_desired *d,
     struct agt_peer **ret, size_t *ret_n, struct mc_err *err)
@@ -157,6 +177,8 @@ wanted(const struct agt_vpc *v, const struct mc_proto_desired *d,
 			continue;
 		n++;
 	}
+	if (n > 0)
+		qsort(w, n, sizeof(*w), by_ip);
 	*ret = w;
 	*ret_n = n;
 	return 0;

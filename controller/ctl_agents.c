@@ -28,6 +28,7 @@
 #include "ctl_api.h"
 #include "ctl_conf.h"
 #include "ctl_desired.h"
+#include "ctl_gate.h"
 #include "ctl_gens.h"
 #include "ctl_hosts.h"
 #include "ctl_http.h"
@@ -172,6 +173,40 @@ query_u64(const struct ctl_agents_call *c, const char *key, uint64_t def,
 	return 0;
 }
 
+/* The answer of on_desired, once the wait is over (gen: 0 unknown). */
+static void
+on_desired_load(struct ctl_agents_call *c, uint64_t gen)
+{
+	struct mc_proto_desired	 d;
+	struct ctl_view_held	 held;
+	struct mc_err		 err = { 0 };
+	sqlite3			*db;
+
+	if ((db = ctl_agents_db(c)) == NULL)
+		return;
+	/* Registered since the shared answer was read?  Ask the store. */
+	if (gen == 0 && ctl_hosts_generation(db, c->seg, &gen, &err) < 0) {
+		ctl_store_put(c->api->store, db);
+		return ctl_agents_fail(c, &err);
+	}
+	if (gen == 0) {
+		ctl_store_put(c->api->store, db);
+		return ctl_agents_error(c, 404, "UnknownHost",
+		    "this host has not registered");
+	}
+	if (ctl_view_held_parse(ctl_query_get(&c->q, "view"),
+	    ctl_query_get(&c->q, "vpcs"), &held, &err) < 0 ||
+	    ctl_desired_load(db, c->api->conf, c->seg, &held, &d, &err) < 0) {
+		ctl_view_held_clear(&held);
+		ctl_store_put(c->api->store, db);
+		return ctl_agents_fail(c, &err);
+	}
+	ctl_view_held_clear(&held);
+	ctl_store_put(c->api->store, db);
+	ctl_agents_reply(c, 200, mc_proto_desired_json(&d));
+	mc_proto_desired_clear(&d);
+}
+
 /*
  * Long-poll: answer when the host's generation passes "after", or when
  * "wait" seconds are up, whichever comes first.
@@ -179,7 +214,6 @@ query_u64(const struct ctl_agents_call *c, const char *key, uint64_t def,
 static void
 on_desired(struct ctl_agents_call *c)
 {
-	struct mc_proto_desired	 d;
 	struct ctl_view_held	 held;
 	struct mc_err		 err = { 0 };
 	uint64_t		 after, wait_s, gen = 0, seen;
@@ -222,29 +256,9 @@ on_desired(struct ctl_agents_call *c)
 	}
 	if (err.code != MC_EC_NONE)
 		return ctl_agents_fail(c, &err);
-	if ((db = ctl_agents_db(c)) == NULL)
-		return;
-	/* Registered since the shared answer was read?  Ask the store. */
-	if (gen == 0 && ctl_hosts_generation(db, c->seg, &gen, &err) < 0) {
-		ctl_store_put(c->api->store, db);
-		return ctl_agents_fail(c, &err);
-	}
-	if (gen == 0) {
-		ctl_store_put(c->api->store, db);
-		return ctl_agents_error(c, 404, "UnknownHost",
-		    "this host has not registered");
-	}
-	if (ctl_view_held_parse(ctl_query_get(&c->q, "view"),
-	    ctl_query_get(&c->q, "vpcs"), &held, &err) < 0 ||
-	    ctl_desired_load(db, c->api->conf, c->seg, &held, &d, &err) < 0) {
-		ctl_view_held_clear(&held);
-		ctl_store_put(c->api->store, db);
-		return ctl_agents_fail(c, &err);
-	}
-	ctl_view_held_clear(&held);
-	ctl_store_put(c->api->store, db);
-	ctl_agents_reply(c, 200, mc_proto_desired_json(&d));
-	mc_proto_desired_clear(&d);
+	ctl_gate_enter();
+	on_desired_load(c, gen);
+	ctl_gate_leave();
 }
 
 static void

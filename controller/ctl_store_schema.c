@@ -404,7 +404,14 @@ const char *const ctl_store_migrations[] = {
 	"  INSERT INTO view_log (vpc_id, eni_id) "
 	"  SELECT e.vpc_id, e.id FROM enis e JOIN instances i "
 	"  ON i.id = e.instance_id WHERE i.host = NEW.name;"
-	"END;",
+	"END;"
+	/*
+	 * With 10,000 instances: a zone's volumes without its root ones
+	 * (each host's desired state), a subnet's addresses in order (the
+	 * lowest free one, at each launch).
+	 */
+	"CREATE INDEX volumes_zone_root ON volumes(zone, root);"
+	"CREATE INDEX enis_subnet_ip ON enis(subnet_id, ip);",
 };
 
 const size_t ctl_store_n_migrations =

@@ -16,6 +16,17 @@
 #include "ctl_sql.h"
 #include "ctl_vol.h"
 
+/*
+ * Two selects joined by UNION, not one with OR: each then takes its
+ * index (the zone's volumes that are not roots, the host's
+ * attachments), where an OR read every volume, roots and all.
+ */
+#define VOL_SELECT \
+	"SELECT v.id, v.size_gib, v.format, v.zone, coalesce(s.id, ''), " \
+	"coalesce(s.format, ''), coalesce(s.sha256, ''), " \
+	"coalesce(s.size, 0) FROM volumes v LEFT JOIN snapshots s ON " \
+	"s.id = v.snapshot_id AND s.state IN ('completed', 'deleted') "
+
 static void
 vol_row(sqlite3_stmt *st, void *p)
 {
@@ -79,14 +90,10 @@ ctl_vol_desired_load(sqlite3 *db, const char *host, struct mc_proto_desired *d,
 	 * listed volume.
 	 */
 	if (ctl_sql_rows(db, &v, &n, sizeof(*d->volumes), vol_row, err,
-	    "SELECT v.id, v.size_gib, v.format, v.zone, coalesce(s.id, ''), "
-	    "coalesce(s.format, ''), coalesce(s.sha256, ''), "
-	    "coalesce(s.size, 0) FROM volumes v LEFT JOIN snapshots s ON "
-	    "s.id = v.snapshot_id AND s.state IN ('completed', 'deleted') "
-	    "WHERE v.root = 0 "
-	    "AND (v.zone = (SELECT zone FROM hosts WHERE name = ?1) OR v.id "
-	    "IN (SELECT a.volume_id FROM vol_attachments a JOIN instances i "
-	    "ON i.id = a.instance_id WHERE i.host = ?1)) ORDER BY v.id", "s",
+	    VOL_SELECT "WHERE v.zone = (SELECT zone FROM hosts WHERE name = "
+	    "?1) AND v.root = 0 UNION " VOL_SELECT "WHERE v.id IN (SELECT "
+	    "a.volume_id FROM vol_attachments a JOIN instances i ON i.id = "
+	    "a.instance_id WHERE i.host = ?1) AND v.root = 0 ORDER BY 1", "s",
 	    host) < 0)
 		return -1;
 	free(d->volumes);
