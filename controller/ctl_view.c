@@ -223,29 +223,38 @@ vpc_row(sqlite3_stmt *st, void *p)
 	ctl_sql_text(st, 0, v->id, sizeof(v->id));
 }
 
+static void
+bounds_row(sqlite3_stmt *st, void *p)
+{
+	int64_t *b = p;
+
+	b[0] = sqlite3_column_int64(st, 0);
+	b[1] = sqlite3_column_int64(st, 1);
+}
+
 int
 ctl_view_load(sqlite3 *db, const char *host, const struct ctl_view_held *held,
     struct mc_proto_view *ret, struct mc_err *err)
 {
 	struct mc_proto_view	 w = { 0 };
 	void			*v = NULL;
-	int64_t			 floor = 0, cur = 0;
+	int64_t			 bounds[2] = { 0, 0 };	/* floor, newest */
 	size_t			 i;
 	bool			 covered;
 
-	if (ctl_sql_int(db, &floor, err, "SELECT seq FROM view_floor", "") < 0 ||
-	    ctl_sql_int(db, &cur, err, "SELECT coalesce(max(seq), ?) FROM "
-	    "view_log", "i", floor) < 0 ||
+	if (ctl_sql_row(db, bounds, bounds_row, err, "SELECT f.seq, "
+	    "coalesce((SELECT max(seq) FROM view_log), f.seq) FROM "
+	    "view_floor f", "") < 0 ||
 	    ctl_sql_rows(db, &v, &w.n_vpcs, sizeof(*w.vpcs), vpc_row, err,
 	    "SELECT DISTINCT e.vpc_id FROM enis e JOIN instances i ON i.id = "
 	    "e.instance_id WHERE i.host = ? AND i.state <> 'terminated' "
 	    "ORDER BY e.vpc_id", "s", host) < 0)
 		return -1;
 	w.vpcs = v;
-	w.seq = (uint64_t)cur;
+	w.seq = (uint64_t)bounds[1];
 	/* A sequence from before the floor, or another store, is not used. */
-	covered = held != NULL && held->seq >= (uint64_t)floor &&
-	    held->seq <= (uint64_t)cur;
+	covered = held != NULL && held->seq >= (uint64_t)bounds[0] &&
+	    held->seq <= (uint64_t)bounds[1];
 	for (i = 0; i < w.n_vpcs; i++)
 		if (load_vpc(db, host, held, covered, &w.vpcs[i], err) < 0) {
 			mc_proto_view_clear(&w);
