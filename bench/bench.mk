@@ -46,3 +46,11 @@ bench-secgroups: $(BENCH_SG)
 # instances).  BENCH_HOSTS, BENCH_INSTANCES... in bench/scale/run.sh.
 bench-scale: all
 	BIN_DIR=$(abspath $(BIN)) bench/scale/run.sh
+
+.PHONY: bench-describe
+# bench/describe: DescribeInstances and DescribeInstanceStatus with
+# 10,000 instances in one account (fake hosts, nothing boots), beside
+# the same queries at 1,000 in the same run.  BENCH_INSTANCES,
+# BENCH_BASE, BENCH_HOSTS, BENCH_REPS, BENCH_WALKS: see the script.
+bench-describe: all
+	MC_BIN_DIR=$(abspath $(BIN)) /usr/bin/python3 bench/describe/describe.py

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mc_cleanup.h"
 #include "mc_err.h"
 #include "mc_log.h"
 #include "ctl_eni.h"
@@ -124,6 +125,49 @@ ctl_eni_of_instance(sqlite3 *db, const char *instance_id, struct ctl_eni *ret,
 {
 	return eni_one(db, ENI_SELECT "WHERE e.instance_id = ? AND "
 	    "e.device_index = 0", instance_id, ret, err);
+}
+
+static void
+eni_fill(sqlite3_stmt *st, void *p)
+{
+	eni_row(st, p);
+}
+
+static int
+cmp_eni(const void *a, const void *b)
+{
+	return strcmp(((const struct ctl_eni *)a)->id,
+	    ((const struct ctl_eni *)b)->id);
+}
+
+int
+ctl_eni_of_instances(sqlite3 *db, const char *const *ids, size_t n,
+    struct ctl_eni **ret, size_t *ret_n, struct mc_err *err)
+{
+	MC_AUTOFREE struct ctl_eni	 *v = NULL;
+	MC_AUTOFREE const char		**eni_ids = NULL;
+	MC_AUTOFREE struct ctl_sg_set	**sets = NULL;
+	size_t				  n_v = 0, i;
+
+	/* By instance, so that SQLite looks them up by instance; then by id. */
+	if (ctl_sql_rows_list(db, &v, &n_v, sizeof(*v), eni_fill, err,
+	    ENI_SELECT "WHERE e.device_index = 0 AND e.instance_id IN ", ids,
+	    n, " ORDER BY e.instance_id") < 0)
+		return -1;
+	if (n_v > 0)
+		qsort(v, n_v, sizeof(*v), cmp_eni);
+	if (n_v > 0 && ((eni_ids = calloc(n_v, sizeof(*eni_ids))) == NULL ||
+	    (sets = calloc(n_v, sizeof(*sets))) == NULL))
+		return mc_err_sys(err, ENOMEM, "out of memory");
+	for (i = 0; i < n_v; i++) {
+		eni_ids[i] = v[i].id;
+		sets[i] = &v[i].groups;
+	}
+	if (ctl_sg_eni_groups_of(db, eni_ids, n_v, sets, err) < 0)
+		return -1;
+	*ret = mc_steal_ptr(&v);
+	*ret_n = n_v;
+	return 0;
 }
 
 int

@@ -66,6 +66,14 @@ int	ctl_eni_create(sqlite3 *db, const char *account,
 int	ctl_eni_of_instance(sqlite3 *db, const char *instance_id,
 	    struct ctl_eni *ret, struct mc_err *err);
 
+/*
+ * The primary interfaces of the n instances ids (borrowed), with their
+ * groups, by interface id: one query for the interfaces, one for their
+ * groups.  *ret is a new array the caller frees (NULL when none).
+ */
+int	ctl_eni_of_instances(sqlite3 *db, const char *const *ids, size_t n,
+	    struct ctl_eni **ret, size_t *ret_n, struct mc_err *err);
+
 /* Interface id of account: 0 and *ret, or -1 (...ID.Malformed/NotFound). */
 int	ctl_eni_find(sqlite3 *db, const char *account, const char *id,
 	    struct ctl_eni *ret, struct mc_err *err);

@@ -135,6 +135,17 @@ ctl_filters_parse(const struct ctl_query *q, const struct ctl_filter_def *defs,
 	return 0;
 }
 
+bool
+ctl_filter_exact(const struct ctl_filter *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n_values; i++)
+		if (strpbrk(f->values[i], "*?\\") != NULL)
+			return false;
+	return true;
+}
+
 void
 ctl_fvals_add(struct ctl_fvals *fv, const char *value)
 {

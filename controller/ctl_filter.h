@@ -67,6 +67,12 @@ bool	ctl_filters_match(const struct ctl_filters *f,
 	    void (*get)(const void *res, const struct ctl_filter *f,
 	    struct ctl_fvals *fv), const void *res);
 
+/*
+ * True when f's values have no wildcard nor escape, so that a value
+ * matches f exactly when it equals one of them (for narrowing in SQL).
+ */
+bool	ctl_filter_exact(const struct ctl_filter *f);
+
 /* Add a borrowed value to fv (ignored when fv is full). */
 void	ctl_fvals_add(struct ctl_fvals *fv, const char *value);
 

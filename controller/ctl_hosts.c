@@ -97,10 +97,13 @@ ctl_hosts_generation(sqlite3 *db, const char *host, uint64_t *ret,
 	return 0;
 }
 
-#define HOST_SELECT \
+/* The columns host_row reads, before those of the host's use. */
+#define HOST_COLS \
 	"SELECT h.name, h.zone, h.vcpus, h.mem_mib, h.disk_gib, h.accel, " \
 	"h.accel_why, h.version, h.enabled, h.generation, h.registered_ms, " \
-	"h.last_seen_ms, h.down, h.drain, " \
+	"h.last_seen_ms, h.down, h.drain, "
+
+#define HOST_SELECT HOST_COLS \
 	"coalesce(sum(CASE WHEN i.state IN ('pending','running','stopping') " \
 	"THEN i.vcpus END), 0), " \
 	"coalesce(sum(CASE WHEN i.state IN ('pending','running','stopping') " \
@@ -108,6 +111,8 @@ ctl_hosts_generation(sqlite3 *db, const char *host, uint64_t *ret,
 	"coalesce(sum(i.disk_gib), 0), count(i.id) " \
 	"FROM hosts h LEFT JOIN instances i ON i.host = h.name AND " \
 	"i.state <> 'terminated' GROUP BY h.name ORDER BY h.name"
+
+#define HOST_SELECT_BARE HOST_COLS "0, 0, 0, 0 FROM hosts h ORDER BY h.name"
 
 static void
 host_row(sqlite3_stmt *st, int64_t now_ms, int64_t timeout_ms,
@@ -137,16 +142,18 @@ host_row(sqlite3_stmt *st, int64_t now_ms, int64_t timeout_ms,
 		h->up = now_ms - h->last_seen_ms <= timeout_ms;
 }
 
-int
-ctl_hosts_list(sqlite3 *db, int64_t now_ms, int64_t timeout_ms,
-    struct ctl_host **ret, size_t *ret_n, struct mc_err *err)
+/* Every row of sql (HOST_SELECT or HOST_SELECT_BARE) into a new array. */
+static int
+hosts_select(sqlite3 *db, const char *sql, int64_t now_ms,
+    int64_t timeout_ms, struct ctl_host **ret, size_t *ret_n,
+    struct mc_err *err)
 {
 	struct ctl_host	*v = NULL, *nv;
 	sqlite3_stmt	*st;
 	size_t		 n = 0;
 	int		 rc;
 
-	if (ctl_sql_prepare(db, &st, err, HOST_SELECT, "") < 0)
+	if (ctl_sql_prepare(db, &st, err, sql, "") < 0)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if ((nv = realloc(v, (n + 1) * sizeof(*v))) == NULL) {
@@ -165,6 +172,22 @@ ctl_hosts_list(sqlite3 *db, int64_t now_ms, int64_t timeout_ms,
 	*ret = v;
 	*ret_n = n;
 	return 0;
+}
+
+int
+ctl_hosts_list(sqlite3 *db, int64_t now_ms, int64_t timeout_ms,
+    struct ctl_host **ret, size_t *ret_n, struct mc_err *err)
+{
+	return hosts_select(db, HOST_SELECT, now_ms, timeout_ms, ret, ret_n,
+	    err);
+}
+
+int
+ctl_hosts_list_bare(sqlite3 *db, int64_t now_ms, int64_t timeout_ms,
+    struct ctl_host **ret, size_t *ret_n, struct mc_err *err)
+{
+	return hosts_select(db, HOST_SELECT_BARE, now_ms, timeout_ms, ret,
+	    ret_n, err);
 }
 
 /*

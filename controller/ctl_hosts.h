@@ -57,6 +57,13 @@ int	ctl_hosts_register(sqlite3 *db, const struct mc_proto_host *h,
 int	ctl_hosts_list(sqlite3 *db, int64_t now_ms, int64_t timeout_ms,
 	    struct ctl_host **ret, size_t *ret_n, struct mc_err *err);
 
+/*
+ * ctl_hosts_list without their use (used_* and n_instances are 0): what
+ * each host is and whether it is up, without reading its instances.
+ */
+int	ctl_hosts_list_bare(sqlite3 *db, int64_t now_ms, int64_t timeout_ms,
+	    struct ctl_host **ret, size_t *ret_n, struct mc_err *err);
+
 /* The generation of host's desired state; 0 when the host is unknown. */
 int	ctl_hosts_generation(sqlite3 *db, const char *host, uint64_t *ret,
 	    struct mc_err *err);

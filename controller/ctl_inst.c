@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mc_buf.h"
 #include "mc_cleanup.h"
 #include "mc_err.h"
 #include "mc_ipv4.h"
@@ -99,114 +98,6 @@ ctl_inst_free_all(struct ctl_inst *v, size_t n)
 		free(v[i].vols);
 	}
 	free(v);
-}
-
-/* Read every row of st into a new array. */
-static int
-read_rows(sqlite3_stmt *st, struct ctl_inst **ret, size_t *ret_n,
-    struct mc_err *err)
-{
-	struct ctl_inst	*v = NULL, *nv;
-	size_t		 n = 0, cap = 0;
-	int		 rc;
-
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap == 0 ? 16 : cap * 2;
-			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
-				free(v);
-				return mc_err_sys(err, ENOMEM, "out of memory");
-			}
-			v = nv;
-		}
-		ctl_inst_row(st, &v[n++]);
-	}
-	if (rc != SQLITE_DONE) {
-		free(v);
-		return mc_err_set(err, MC_EC_INTERNAL_ERROR,
-		    "cannot list instances");
-	}
-	*ret = v;
-	*ret_n = n;
-	return 0;
-}
-
-/* The instance's primary interface into in->eni, if it has one. */
-static int
-load_eni(sqlite3 *db, struct ctl_inst *in, struct mc_err *err)
-{
-	struct ctl_eni	e;
-	int		found;
-
-	if ((found = ctl_eni_of_instance(db, in->id, &e, err)) <= 0)
-		return found;
-	if ((in->eni = malloc(sizeof(*in->eni))) == NULL)
-		return mc_err_sys(err, ENOMEM, "out of memory");
-	*in->eni = e;
-	return 0;
-}
-
-int
-ctl_inst_list(sqlite3 *db, const char *account, const char *reservation,
-    struct ctl_inst **ret, size_t *ret_n, struct mc_err *err)
-{
-	struct ctl_inst	*v = NULL;
-	sqlite3_stmt	*st;
-	size_t		 n = 0, i;
-	int		 rc;
-
-	if (ctl_sql_prepare(db, &st, err, CTL_INST_SELECT
-	    "WHERE i.account_id = ? AND (? = '' OR i.reservation_id = ?2) "
-	    "ORDER BY i.id", "ss", account,
-	    reservation != NULL ? reservation : "") < 0)
-		return -1;
-	rc = read_rows(st, &v, &n, err);
-	sqlite3_finalize(st);
-	for (i = 0; rc == 0 && i < n; i++)
-		rc = ctl_tags_load(db, v[i].id, &v[i].tags, &v[i].n_tags, err);
-	for (i = 0; rc == 0 && i < n; i++)
-		rc = load_eni(db, &v[i], err);
-	for (i = 0; rc == 0 && i < n; i++)
-		rc = ctl_vol_atts_of(db, v[i].id, &v[i].vols, &v[i].n_vols, err);
-	if (rc < 0) {
-		ctl_inst_free_all(v, n);
-		return -1;
-	}
-	*ret = v;
-	*ret_n = n;
-	return 0;
-}
-
-int
-ctl_inst_check_ids(sqlite3 *db, const char *account, const char *const *ids,
-    size_t n, struct mc_err *err)
-{
-	struct mc_buf	missing;
-	int64_t		one;
-	size_t		i;
-	int		rc = 0, found;
-
-	for (i = 0; i < n; i++)
-		if (mc_id_check(MC_ID_INSTANCE, ids[i], err) < 0)
-			return -1;
-	mc_buf_init(&missing, 512);
-	for (i = 0; i < n && rc == 0; i++) {
-		found = ctl_sql_int(db, &one, err, "SELECT 1 FROM instances "
-		    "WHERE id = ? AND account_id = ?", "ss", ids[i], account);
-		if (found < 0)
-			rc = -1;
-		else if (found == 0)
-			mc_buf_addf(&missing, "%s%s", missing.len > 0 ? ", " : "",
-			    ids[i]);
-	}
-	if (rc == 0 && missing.len > 0)
-		rc = mc_err_set(err, MC_EC_INVALID_INSTANCE_ID_NOT_FOUND,
-		    "The instance ID%s '%s%s' do%s not exist",
-		    strchr(missing.data, ',') != NULL ? "s" : "", missing.data,
-		    missing.failed ? "..." : "",
-		    strchr(missing.data, ',') != NULL ? "" : "es");
-	mc_buf_clear(&missing);
-	return rc;
 }
 
 int

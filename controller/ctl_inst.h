@@ -1,7 +1,8 @@
 /*
  * ctl_inst: instances in the store: the row, loading one or all of an
- * account's, applying a lifecycle step, and writing an instance as EC2's
- * XML.  The actions (ctl_instances_*.c) and the agents' API build on it.
+ * account's (or many at a time: ctl_inst_load.c), applying a
+ * lifecycle step, and writing an instance as EC2's XML.  The actions
+ * (ctl_instances_*.c) and the agents' API build on it.
  */
 #ifndef CTL_INST_H
 #define CTL_INST_H
@@ -97,6 +98,81 @@ int	ctl_inst_list(sqlite3 *db, const char *account,
 
 /* Free an array from ctl_inst_list (and what each instance owns). */
 void	ctl_inst_free_all(struct ctl_inst *v, size_t n);
+
+/*
+ * Load the tags, primary interfaces and attached volumes of the n
+ * instances of v (sorted by id, as read by CTL_INST_SELECT) with one
+ * query each per CTL_INST_CHUNK_MAX instances.  Returns 0, or -1 with
+ * err set (v may then hold some of them: ctl_inst_free_all frees them).
+ */
+int	ctl_inst_details(sqlite3 *db, struct ctl_inst *v, size_t n,
+	    struct mc_err *err);
+
+/* A column that a scan narrows on: see struct ctl_inst_cond. */
+enum ctl_inst_col {
+	CTL_INST_COL_ID,
+	CTL_INST_COL_STATE,
+	CTL_INST_COL_HOST,		/* "" : no host */
+	CTL_INST_COL_TYPE,
+	CTL_INST_COL_ZONE,
+	CTL_INST_COL_IMAGE,
+	CTL_INST_COL_RESERVATION,
+	CTL_INST_COL_VPC,		/* of the primary interface */
+	CTL_INST_COL_SUBNET,		/* of the primary interface */
+	CTL_INST_COL_TAG,		/* the value of tag key */
+	CTL_INST_COL__MAX
+};
+
+/*
+ * Only the instances whose col is exactly one of values.  A scan may
+ * leave a condition out (more values than a statement binds, a host of
+ * "", a tag without key), so it returns at least the instances that
+ * pass: callers that filter still apply their filters to what it
+ * returns.
+ */
+struct ctl_inst_cond {
+	enum ctl_inst_col	 col;
+	const char		*key;		/* CTL_INST_COL_TAG: the tag key */
+	const char *const	*values;	/* borrowed */
+	size_t			 n_values;
+};
+
+/* A walk through an account's instances, by id, a chunk at a time. */
+struct ctl_inst_scan;
+
+#define CTL_INST_CHUNK_MAX	1001	/* a page of 1000, and the next one */
+
+/*
+ * Start a walk through account's instances whose ids sort after after
+ * ("" : from the first) and that meet the n_conds conds; with details,
+ * each chunk comes with tags, interfaces and volumes (ctl_inst_details).
+ * account, after and conds are borrowed for the call; db is borrowed
+ * until ctl_inst_scan_free.  On success *ret is a new scan the caller
+ * frees; -1 with err set otherwise.
+ */
+int	ctl_inst_scan_open(sqlite3 *db, const char *account,
+	    const char *after, const struct ctl_inst_cond *conds,
+	    size_t n_conds, bool details, struct ctl_inst_scan **ret,
+	    struct mc_err *err);
+
+/*
+ * The next chunk: at most limit instances (and CTL_INST_CHUNK_MAX), by
+ * id, in a new array *ret that the caller frees with ctl_inst_free_all;
+ * *ret_n is 0 once the walk is over.  Returns 0, or -1 with err set.
+ */
+int	ctl_inst_scan_next(struct ctl_inst_scan *s, size_t limit,
+	    struct ctl_inst **ret, size_t *ret_n, struct mc_err *err);
+
+/* End a walk (NULL: nothing to do). */
+void	ctl_inst_scan_free(struct ctl_inst_scan *s);
+
+/*
+ * The id of account's instance (any of them, whatever a scan's
+ * conditions) just before id in id order, into ret (MC_ID_MAX bytes);
+ * "" when there is none.  Returns 0, or -1 with err set.
+ */
+int	ctl_inst_prev_id(sqlite3 *db, const char *account, const char *id,
+	    char *ret, struct mc_err *err);
 
 /*
  * Check the ids (EC2 shape, else InvalidInstanceID.Malformed) and that

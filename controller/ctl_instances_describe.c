@@ -23,6 +23,7 @@
 #include "ctl_params.h"
 #include "ctl_query.h"
 #include "ctl_sg.h"
+#include "ctl_sql.h"
 #include "ctl_store.h"
 #include "ctl_vol.h"
 #include "ctl_xml.h"
@@ -182,140 +183,273 @@ inst_values(const void *res, const struct ctl_filter *f, struct ctl_fvals *fv)
 	}
 }
 
+static int
+cmp_host(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct ctl_host *)elem)->name);
+}
+
 /*
- * What the instance and system checks say, from the host's liveness: a
- * host that stopped reporting fails both checks of its instances since
- * its last report.
+ * The row of instance in: what the instance and system checks say, from
+ * its host's liveness (hosts sorted by name): a host that stopped
+ * reporting fails both checks of its instances since its last report.
  */
 static void
-status_of(struct row *r, const struct ctl_host *hosts, size_t n_hosts)
+row_of(const struct ctl_inst *in, const char *dns_domain,
+    const struct ctl_host *hosts, size_t n_hosts, struct row *r)
 {
-	size_t i;
+	const struct ctl_host *h = n_hosts == 0 ? NULL : bsearch(in->host,
+	    hosts, n_hosts, sizeof(*hosts), cmp_host);
 
+	memset(r, 0, sizeof(*r));
+	r->in = in;
+	r->dns_domain = dns_domain;
 	r->system = "ok";
-	for (i = 0; i < n_hosts; i++) {
-		if (strcmp(hosts[i].name, r->in->host) == 0 && !hosts[i].up) {
-			r->system = "impaired";
-			r->impaired_ms = hosts[i].last_seen_ms;
-		}
+	if (h != NULL && !h->up) {
+		r->system = "impaired";
+		r->impaired_ms = h->last_seen_ms;
 	}
-	if (r->in->state != CTL_IS_RUNNING)
+	if (in->state != CTL_IS_RUNNING)
 		r->instance = "not-applicable";
 	else
 		r->instance = strcmp(r->system, "ok") == 0 ? "ok" : "impaired";
 }
 
-/* Everything both actions need: the account's instances and hosts. */
+/* The filters that SQL narrows a walk on, and the column each reads. */
+static const struct {
+	int			field;
+	enum ctl_inst_col	col;
+} sql_cols[] = {
+	{ F_ID, CTL_INST_COL_ID }, { F_STATE, CTL_INST_COL_STATE },
+	{ F_HOST, CTL_INST_COL_HOST }, { F_TYPE, CTL_INST_COL_TYPE },
+	{ F_ZONE, CTL_INST_COL_ZONE }, { F_IMAGE, CTL_INST_COL_IMAGE },
+	{ F_RESERVATION, CTL_INST_COL_RESERVATION },
+	{ F_VPC, CTL_INST_COL_VPC }, { F_SUBNET, CTL_INST_COL_SUBNET },
+	{ F_TAG, CTL_INST_COL_TAG },
+};
+
+/* What one action lists, and how. */
+struct how {
+	const struct ctl_filter_def	*defs;
+	size_t				 n_defs;
+	bool				 running;	/* only running ones */
+	bool				 details;	/* tags, ENI, volumes */
+};
+
+/* The page being gathered, and what gathering it takes. */
 struct listing {
-	struct ctl_inst		*v;
-	size_t			 n;
-	struct ctl_host		*hosts;
+	const struct ctl_req	*req;
+	struct ctl_inst		*v;		/* the page, by id; owned */
+	struct row		*rows;		/* of v */
+	size_t			 n, cap;
+	struct ctl_host		*hosts;		/* by name */
 	size_t			 n_hosts;
-	struct row		*rows;
 	const char		**ids;
 	size_t			 n_ids;
 	struct ctl_filters	 f;
 	struct ctl_page		 page;
+	char			 token[CTL_PAGE_TOKEN_MAX];	/* "": last page */
 };
 
 static void
 listing_clear(struct listing *l)
 {
 	ctl_inst_free_all(l->v, l->n);
-	free(l->hosts);
 	free(l->rows);
+	free(l->hosts);
 	free(l->ids);
 	ctl_filters_clear(&l->f);
 }
 
-static int
-listing_load(const struct ctl_req *req, const struct ctl_filter_def *defs,
-    size_t n_defs, struct listing *l, struct mc_err *err)
-{
-	sqlite3	*db;
-	size_t	 i;
-	int	 rc = -1;
-
-	memset(l, 0, sizeof(*l));
-	if (ctl_params_strlist(req->params, "InstanceId", &l->ids, &l->n_ids,
-	    err) < 0 || ctl_page_parse(req->params, &paging, l->n_ids > 0,
-	    &l->page, err) < 0 || ctl_filters_parse(req->params, defs, n_defs,
-	    &l->f, err) < 0)
-		return -1;
-	if ((db = ctl_store_get(req->api->store, err)) == NULL)
-		return -1;
-	if (ctl_inst_check_ids(db, req->account_id, l->ids, l->n_ids,
-	    err) == 0 && ctl_req_dry_run(req, err) == 0 &&
-	    ctl_inst_list(db, req->account_id, NULL, &l->v, &l->n, err) == 0 &&
-	    ctl_hosts_list(db, req->now_ms, req->api->conf->host_timeout_s *
-	    1000, &l->hosts, &l->n_hosts, err) == 0)
-		rc = 0;
-	ctl_store_put(req->api->store, db);
-	if (rc == 0 && l->n > 0 &&
-	    (l->rows = calloc(l->n, sizeof(*l->rows))) == NULL)
-		rc = mc_err_sys(err, ENOMEM, "out of memory");
-	for (i = 0; rc == 0 && i < l->n; i++) {
-		l->rows[i].in = &l->v[i];
-		l->rows[i].dns_domain = req->api->conf->dns_domain;
-		status_of(&l->rows[i], l->hosts, l->n_hosts);
-	}
-	return rc;
-}
-
 /*
- * The indices of the rows on this page into sel (capacity l->n); the
- * token to continue, if any, into token.
+ * What SQL can narrow the walk on, into c (room for CTL_FILTER_MAX + 2,
+ * values borrowed from l and *running): the instance ids asked for,
+ * running instances only, and the filters of sql_cols whose values are
+ * exact.  The filters are still applied to every instance.
  */
 static size_t
-select_page(const struct listing *l, bool (*extra)(const struct row *),
-    size_t *sel, char *token, size_t tokensz)
+conds_of(const struct listing *l, const struct how *how,
+    const char *const *running, struct ctl_inst_cond *c)
 {
-	size_t i, n = 0;
+	const struct ctl_filter	*f;
+	size_t			 i, j, n = 0;
 
-	token[0] = '\0';
-	for (i = 0; i < l->n; i++) {
-		const struct row *r = &l->rows[i];
-
-		if (!ctl_params_selects(l->ids, l->n_ids, r->in->id) ||
-		    !ctl_page_after(&l->page, r->in->id) ||
-		    (extra != NULL && !extra(r)) ||
-		    !ctl_filters_match(&l->f, inst_values, r))
+	if (l->n_ids > 0)
+		c[n++] = (struct ctl_inst_cond){ CTL_INST_COL_ID, NULL,
+		    l->ids, l->n_ids };
+	if (how->running)
+		c[n++] = (struct ctl_inst_cond){ CTL_INST_COL_STATE, NULL,
+		    running, 1 };
+	for (i = 0; i < l->f.n; i++) {
+		f = &l->f.v[i];
+		for (j = 0; j < MC_NELEMS(sql_cols) &&
+		    sql_cols[j].field != f->field; j++)
+			;
+		/* tag-key and tag-value are F_TAG too, but not one column. */
+		if (j == MC_NELEMS(sql_cols) || !ctl_filter_exact(f) ||
+		    (f->field == F_TAG && strncmp(f->name, "tag:", 4) != 0))
 			continue;
-		if (n == l->page.max) {
-			ctl_page_token(l->v[i - 1].id, token, tokensz);
-			break;
-		}
-		sel[n++] = i;
+		c[n++] = (struct ctl_inst_cond){ sql_cols[j].col,
+		    f->field == F_TAG ? f->name + 4 : NULL, f->values,
+		    f->n_values };
 	}
 	return n;
 }
 
+/* Does in belong on the page, as far as its content goes? */
+static bool
+passes(const struct listing *l, const struct how *how,
+    const struct ctl_inst *in)
+{
+	struct row r;
+
+	row_of(in, l->req->api->conf->dns_domain, l->hosts, l->n_hosts, &r);
+	return ctl_params_selects(l->ids, l->n_ids, in->id) &&
+	    ctl_page_after(&l->page, in->id) &&
+	    (!how->running || in->state == CTL_IS_RUNNING) &&
+	    ctl_filters_match(&l->f, inst_values, &r);
+}
+
+/*
+ * Take the instances of the chunk v (n) that pass onto the page, theirs
+ * from then on.  Returns 1 when one passes that the page has no room
+ * for (its id into next), 0 when all were seen, -1 with err set.
+ */
+static int
+take(struct listing *l, const struct how *how, struct ctl_inst *v,
+    size_t n, char *next, struct mc_err *err)
+{
+	struct ctl_inst	*nv;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		if (!passes(l, how, &v[i]))
+			continue;
+		if (l->n == l->page.max) {
+			memcpy(next, v[i].id, sizeof(v[i].id));
+			return 1;
+		}
+		if (l->n == l->cap) {
+			l->cap = l->cap == 0 ? 64 : l->cap * 2;
+			if ((nv = realloc(l->v, l->cap * sizeof(*nv))) == NULL)
+				return mc_err_sys(err, ENOMEM, "out of memory");
+			l->v = nv;
+		}
+		l->v[l->n++] = v[i];
+		memset(&v[i], 0, sizeof(v[i]));	/* what it owns moved */
+	}
+	return 0;
+}
+
+/*
+ * Walk the account's instances from the page start, a chunk at a time,
+ * and take those that pass until the page is full and one more passes:
+ * then the token names the instance before that one, whether it passed
+ * or not.
+ */
+static int
+gather(struct listing *l, sqlite3 *db, const struct how *how,
+    struct mc_err *err)
+{
+	struct ctl_inst_cond	 c[CTL_FILTER_MAX + 2];
+	const char		*running = ctl_istate_name(CTL_IS_RUNNING);
+	struct ctl_inst_scan	*s = NULL;
+	struct ctl_inst		*v;
+	char			 next[MC_ID_MAX], prev[MC_ID_MAX];
+	size_t			 n, limit = l->page.max + 1;
+	int			 rc;
+
+	if (ctl_inst_scan_open(db, l->req->account_id, l->page.has_after ?
+	    l->page.after : "", c, conds_of(l, how, &running, c),
+	    how->details, &s, err) < 0)
+		return -1;
+	do {
+		v = NULL;
+		n = 0;
+		rc = ctl_inst_scan_next(s, limit, &v, &n, err);
+		if (rc == 0)
+			rc = take(l, how, v, n, next, err);
+		ctl_inst_free_all(v, n);
+		/* The first chunk holds the page unless filters thin it. */
+		limit = CTL_INST_CHUNK_MAX;
+	} while (rc == 0 && n > 0);
+	ctl_inst_scan_free(s);
+	if (rc <= 0)
+		return rc;
+	if (ctl_inst_prev_id(db, l->req->account_id, next, prev, err) < 0)
+		return -1;
+	ctl_page_token(prev, l->token, sizeof(l->token));
+	return 0;
+}
+
+/* The hosts, then the page, from one snapshot of the store. */
+static int
+listing_read(struct listing *l, const struct how *how, struct mc_err *err)
+{
+	const struct ctl_req	*req = l->req;
+	sqlite3			*db;
+	int			 rc = -1;
+
+	if ((db = ctl_store_get(req->api->store, err)) == NULL)
+		return -1;
+	if (ctl_sql_begin_read(db, err) == 0) {
+		if (ctl_inst_check_ids(db, req->account_id, l->ids, l->n_ids,
+		    err) == 0 && ctl_req_dry_run(req, err) == 0 &&
+		    ctl_hosts_list_bare(db, req->now_ms,
+		    req->api->conf->host_timeout_s * 1000, &l->hosts,
+		    &l->n_hosts, err) == 0 && gather(l, db, how, err) == 0)
+			rc = 0;
+		ctl_sql_rollback(db);
+	}
+	ctl_store_put(req->api->store, db);
+	return rc;
+}
+
+/* The page an action asks for, with the rows of its instances. */
+static int
+listing_load(const struct ctl_req *req, const struct how *how,
+    struct listing *l, struct mc_err *err)
+{
+	size_t i;
+
+	memset(l, 0, sizeof(*l));
+	l->req = req;
+	if (ctl_params_strlist(req->params, "InstanceId", &l->ids, &l->n_ids,
+	    err) < 0 || ctl_page_parse(req->params, &paging, l->n_ids > 0,
+	    &l->page, err) < 0 || ctl_filters_parse(req->params, how->defs,
+	    how->n_defs, &l->f, err) < 0 || listing_read(l, how, err) < 0)
+		return -1;
+	if (l->n > 0 && (l->rows = calloc(l->n, sizeof(*l->rows))) == NULL)
+		return mc_err_sys(err, ENOMEM, "out of memory");
+	for (i = 0; i < l->n; i++)
+		row_of(&l->v[i], req->api->conf->dns_domain, l->hosts,
+		    l->n_hosts, &l->rows[i]);
+	return 0;
+}
+
 /* Write the page's instances under their reservations, in order. */
 static void
-reservations_xml(const struct listing *l, const size_t *sel, size_t n,
-    const char *dns_domain, struct ctl_xml *out)
+reservations_xml(const struct ctl_inst *v, size_t n, const char *dns_domain,
+    struct ctl_xml *out)
 {
 	size_t i, j;
 
 	ctl_xml_open(out, "reservationSet");
 	for (i = 0; i < n; i++) {
-		const struct ctl_inst *in = &l->v[sel[i]];
-
-		for (j = 0; j < i && strcmp(l->v[sel[j]].reservation_id,
-		    in->reservation_id) != 0; j++)
+		for (j = 0; j < i && strcmp(v[j].reservation_id,
+		    v[i].reservation_id) != 0; j++)
 			;
 		if (j < i)
 			continue;	/* written with its first instance */
 		ctl_xml_open(out, "item");
-		ctl_xml_str(out, "reservationId", in->reservation_id);
-		ctl_xml_str(out, "ownerId", in->account_id);
+		ctl_xml_str(out, "reservationId", v[i].reservation_id);
+		ctl_xml_str(out, "ownerId", v[i].account_id);
 		ctl_xml_empty(out, "groupSet");
 		ctl_xml_open(out, "instancesSet");
 		for (j = i; j < n; j++)
-			if (strcmp(l->v[sel[j]].reservation_id,
-			    in->reservation_id) == 0)
-				ctl_inst_xml(out, &l->v[sel[j]],
-				    dns_domain);
+			if (strcmp(v[j].reservation_id,
+			    v[i].reservation_id) == 0)
+				ctl_inst_xml(out, &v[j], dns_domain);
 		ctl_xml_close(out);
 		ctl_xml_close(out);
 	}
@@ -326,24 +460,17 @@ int
 ctl_instances_describe(const struct ctl_req *req, struct ctl_xml *out,
     struct mc_err *err)
 {
-	struct listing	 l;
-	char		 token[CTL_PAGE_TOKEN_MAX];
-	size_t		*sel = NULL, n;
+	static const struct how how = { inst_filters,
+	    MC_NELEMS(inst_filters), false, true };
+	struct listing l;
 
-	if (listing_load(req, inst_filters, MC_NELEMS(inst_filters), &l,
-	    err) < 0) {
+	if (listing_load(req, &how, &l, err) < 0) {
 		listing_clear(&l);
 		return -1;
 	}
-	if (l.n > 0 && (sel = calloc(l.n, sizeof(*sel))) == NULL) {
-		listing_clear(&l);
-		return mc_err_sys(err, ENOMEM, "out of memory");
-	}
-	n = select_page(&l, NULL, sel, token, sizeof(token));
-	reservations_xml(&l, sel, n, req->api->conf->dns_domain, out);
-	if (token[0] != '\0')
-		ctl_xml_str(out, "nextToken", token);
-	free(sel);
+	reservations_xml(l.v, l.n, req->api->conf->dns_domain, out);
+	if (l.token[0] != '\0')
+		ctl_xml_str(out, "nextToken", l.token);
 	listing_clear(&l);
 	return 0;
 }
@@ -373,33 +500,26 @@ check_xml(struct ctl_xml *out, const char *el, const char *status,
 	ctl_xml_close(out);
 }
 
-static bool
-is_running(const struct row *r)
-{
-	return r->in->state == CTL_IS_RUNNING;
-}
-
 int
 ctl_instances_status(const struct ctl_req *req, struct ctl_xml *out,
     struct mc_err *err)
 {
-	struct listing	 l;
-	char		 token[CTL_PAGE_TOKEN_MAX];
-	size_t		*sel = NULL, n, i;
-	bool		 all = false;
+	struct how	how = { status_filters, MC_NELEMS(status_filters),
+	    true, false };
+	struct listing	l;
+	bool		all = false;
+	size_t		i;
 
 	if (ctl_params_bool(req->params, "IncludeAllInstances", &all, err) < 0)
 		return -1;
-	if (listing_load(req, status_filters, MC_NELEMS(status_filters), &l,
-	    err) < 0 || (l.n > 0 && (sel = calloc(l.n, sizeof(*sel))) == NULL)) {
+	how.running = !all;
+	if (listing_load(req, &how, &l, err) < 0) {
 		listing_clear(&l);
-		return err->code != MC_EC_NONE ? -1 :
-		    mc_err_sys(err, ENOMEM, "out of memory");
+		return -1;
 	}
-	n = select_page(&l, all ? NULL : is_running, sel, token, sizeof(token));
 	ctl_xml_open(out, "instanceStatusSet");
-	for (i = 0; i < n; i++) {
-		const struct row *r = &l.rows[sel[i]];
+	for (i = 0; i < l.n; i++) {
+		const struct row *r = &l.rows[i];
 
 		ctl_xml_open(out, "item");
 		ctl_xml_str(out, "instanceId", r->in->id);
@@ -411,9 +531,8 @@ ctl_instances_status(const struct ctl_req *req, struct ctl_xml *out,
 		ctl_xml_close(out);
 	}
 	ctl_xml_close(out);
-	if (token[0] != '\0')
-		ctl_xml_str(out, "nextToken", token);
-	free(sel);
+	if (l.token[0] != '\0')
+		ctl_xml_str(out, "nextToken", l.token);
 	listing_clear(&l);
 	return 0;
 }

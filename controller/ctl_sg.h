@@ -124,6 +124,13 @@ int	ctl_sg_eni_groups(sqlite3 *db, const char *eni_id,
 	    struct ctl_sg_set *ret, struct mc_err *err);
 
 /*
+ * The groups of the n interfaces eni_ids (borrowed, sorted by strcmp)
+ * with one query: *ret[i] (the caller's) gets those of eni_ids[i].
+ */
+int	ctl_sg_eni_groups_of(sqlite3 *db, const char *const *eni_ids,
+	    size_t n, struct ctl_sg_set *const *ret, struct mc_err *err);
+
+/*
  * Bump the desired-state generation of every host with an instance in
  * vpc_id: their agents need the new rules or members.  The caller wakes
  * the long polls (ctl_notify_bump) after its commit.

@@ -6,6 +6,7 @@
  */
 #include <assert.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mc_err.h"
@@ -153,6 +154,47 @@ ctl_sg_eni_groups(sqlite3 *db, const char *eni_id, struct ctl_sg_set *ret,
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		return mc_err_set(err, MC_EC_INTERNAL_ERROR,
 		    "cannot read the groups of %s", eni_id);
+	return 0;
+}
+
+static int
+cmp_id(const void *key, const void *elem)
+{
+	return strcmp(key, *(const char *const *)elem);
+}
+
+int
+ctl_sg_eni_groups_of(sqlite3 *db, const char *const *eni_ids, size_t n,
+    struct ctl_sg_set *const *ret, struct mc_err *err)
+{
+	const char *const	*at;
+	struct ctl_sg_set	*s;
+	sqlite3_stmt		*st;
+	char			 eni[MC_ID_MAX];
+	size_t			 i;
+	int			 rc;
+
+	for (i = 0; i < n; i++)
+		memset(ret[i], 0, sizeof(*ret[i]));
+	if (ctl_sql_prepare_list(db, &st, err, "SELECT e.eni_id, g.id, "
+	    "g.name FROM eni_groups e JOIN security_groups g ON g.id = "
+	    "e.group_id WHERE e.eni_id IN ", eni_ids, n,
+	    " ORDER BY e.eni_id, e.position") < 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ctl_sql_text(st, 0, eni, sizeof(eni));
+		at = bsearch(eni, eni_ids, n, sizeof(*eni_ids), cmp_id);
+		if (at == NULL || (s = ret[at - eni_ids])->n >=
+		    CTL_SG_PER_ENI_MAX)
+			continue;
+		ctl_sql_text(st, 1, s->v[s->n].id, sizeof(s->v[s->n].id));
+		ctl_sql_text(st, 2, s->v[s->n].name, sizeof(s->v[s->n].name));
+		s->n++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return mc_err_set(err, MC_EC_INTERNAL_ERROR,
+		    "cannot read the groups of interfaces");
 	return 0;
 }
 

@@ -1,11 +1,14 @@
 /*
  * ctl_sql: typed bindings and small helpers over SQLite.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "mc_buf.h"
+#include "mc_cleanup.h"
 #include "mc_err.h"
 #include "ctl_sql.h"
 #include "ctl_store.h"
@@ -145,22 +148,15 @@ ctl_sql_row(sqlite3 *db, void *ret, void (*fill)(sqlite3_stmt *, void *),
 	return rc;
 }
 
-int
-ctl_sql_rows(sqlite3 *db, void *ret, size_t *ret_n, size_t sz,
-    void (*fill)(sqlite3_stmt *, void *), struct mc_err *err,
-    const char *sql, const char *types, ...)
+/* Collect every row of st (finalized here) into a new array. */
+static int
+collect(sqlite3 *db, sqlite3_stmt *st, void *ret, size_t *ret_n, size_t sz,
+    void (*fill)(sqlite3_stmt *, void *), struct mc_err *err)
 {
-	sqlite3_stmt	*st;
-	va_list		 ap;
-	char		*v = NULL, *nv;
-	size_t		 n = 0, cap = 0;
-	int		 rc;
+	char	*v = NULL, *nv;
+	size_t	 n = 0, cap = 0;
+	int	 rc;
 
-	va_start(ap, types);
-	rc = vprepare(db, &st, err, sql, types, ap);
-	va_end(ap);
-	if (rc < 0)
-		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (n == cap) {
 			cap = cap == 0 ? 8 : cap * 2;
@@ -183,10 +179,80 @@ ctl_sql_rows(sqlite3 *db, void *ret, size_t *ret_n, size_t sz,
 }
 
 int
+ctl_sql_rows(sqlite3 *db, void *ret, size_t *ret_n, size_t sz,
+    void (*fill)(sqlite3_stmt *, void *), struct mc_err *err,
+    const char *sql, const char *types, ...)
+{
+	sqlite3_stmt	*st;
+	va_list		 ap;
+	int		 rc;
+
+	va_start(ap, types);
+	rc = vprepare(db, &st, err, sql, types, ap);
+	va_end(ap);
+	if (rc < 0)
+		return -1;
+	return collect(db, st, ret, ret_n, sz, fill, err);
+}
+
+int
+ctl_sql_prepare_list(sqlite3 *db, sqlite3_stmt **ret, struct mc_err *err,
+    const char *head, const char *const *list, size_t n, const char *tail)
+{
+	MC_AUTOFREE char	*sql = NULL;
+	struct mc_buf		 b;
+	sqlite3_stmt		*st = NULL;
+	size_t			 i;
+	int			 rc = SQLITE_OK;
+
+	mc_buf_init(&b, 0);
+	mc_buf_adds(&b, head);
+	mc_buf_addc(&b, '(');
+	for (i = 0; i < n; i++)
+		mc_buf_adds(&b, i == 0 ? "?" : ",?");
+	mc_buf_addc(&b, ')');
+	mc_buf_adds(&b, tail);
+	if ((sql = mc_buf_steal(&b, NULL)) == NULL)
+		return mc_err_sys(err, ENOMEM, "out of memory");
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		rc = SQLITE_ERROR;
+	for (i = 0; rc == SQLITE_OK && i < n; i++)
+		rc = sqlite3_bind_text(st, (int)i + 1, list[i], -1,
+		    SQLITE_STATIC);
+	if (rc != SQLITE_OK) {
+		ctl_store_err(db, "database query failed", err);
+		sqlite3_finalize(st);
+		return -1;
+	}
+	*ret = st;
+	return 0;
+}
+
+int
+ctl_sql_rows_list(sqlite3 *db, void *ret, size_t *ret_n, size_t sz,
+    void (*fill)(sqlite3_stmt *, void *), struct mc_err *err,
+    const char *head, const char *const *list, size_t n, const char *tail)
+{
+	sqlite3_stmt *st;
+
+	if (ctl_sql_prepare_list(db, &st, err, head, list, n, tail) < 0)
+		return -1;
+	return collect(db, st, ret, ret_n, sz, fill, err);
+}
+
+int
 ctl_sql_begin(sqlite3 *db, struct mc_err *err)
 {
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return ctl_store_err(db, "cannot lock the database", err);
+	return 0;
+}
+
+int
+ctl_sql_begin_read(sqlite3 *db, struct mc_err *err)
+{
+	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return ctl_store_err(db, "cannot read the database", err);
 	return 0;
 }
 

@@ -49,6 +49,22 @@ int	ctl_sql_rows(sqlite3 *db, void *ret, size_t *ret_n, size_t sz,
 	    const char *sql, const char *types, ...);
 
 /*
+ * Prepare head "(?,?,...)" tail: a query on a list of n strings (ids),
+ * bound in order.  list is borrowed and must outlive the statement.
+ * An empty list is "()", an IN list that holds nothing.  On success *ret
+ * is a statement the caller finalizes; -1 with err set otherwise.
+ */
+int	ctl_sql_prepare_list(sqlite3 *db, sqlite3_stmt **ret,
+	    struct mc_err *err, const char *head, const char *const *list,
+	    size_t n, const char *tail);
+
+/* ctl_sql_rows on a query of ctl_sql_prepare_list. */
+int	ctl_sql_rows_list(sqlite3 *db, void *ret, size_t *ret_n, size_t sz,
+	    void (*fill)(sqlite3_stmt *st, void *elem), struct mc_err *err,
+	    const char *head, const char *const *list, size_t n,
+	    const char *tail);
+
+/*
  * Run a query expected to return at most one row: fill(st, ret) writes
  * it.  Returns 1, 0 when there is no row (*ret untouched), -1 with err
  * set.
@@ -59,6 +75,8 @@ int	ctl_sql_row(sqlite3 *db, void *ret,
 
 /* BEGIN IMMEDIATE, COMMIT, ROLLBACK (rollback cannot fail usefully). */
 int	ctl_sql_begin(sqlite3 *db, struct mc_err *err);
+/* BEGIN (deferred): reads see one snapshot until ctl_sql_rollback. */
+int	ctl_sql_begin_read(sqlite3 *db, struct mc_err *err);
 int	ctl_sql_commit(sqlite3 *db, struct mc_err *err);
 void	ctl_sql_rollback(sqlite3 *db);
 

@@ -102,6 +102,25 @@ ctl_tags_load(sqlite3 *db, const char *resource_id, struct ctl_tagkv **ret,
 	return 0;
 }
 
+static void
+tag_of_row(sqlite3_stmt *st, void *p)
+{
+	struct ctl_tag_of *t = p;
+
+	ctl_sql_text(st, 0, t->resource_id, sizeof(t->resource_id));
+	ctl_sql_text(st, 1, t->kv.key, sizeof(t->kv.key));
+	ctl_sql_text(st, 2, t->kv.value, sizeof(t->kv.value));
+}
+
+int
+ctl_tags_load_of(sqlite3 *db, const char *const *ids, size_t n,
+    struct ctl_tag_of **ret, size_t *ret_n, struct mc_err *err)
+{
+	return ctl_sql_rows_list(db, ret, ret_n, sizeof(**ret), tag_of_row,
+	    err, "SELECT resource_id, key, value FROM tags WHERE "
+	    "resource_id IN ", ids, n, " ORDER BY resource_id, key");
+}
+
 int
 ctl_tags_set(sqlite3 *db, const char *account, const char *resource_id,
     const struct ctl_tag *tags, size_t n, struct mc_err *err)

@@ -11,6 +11,7 @@
 
 #include <sqlite3.h>
 
+#include "mc_id.h"
 #include "ctl_tagspec.h"
 
 struct ctl_filter;
@@ -31,6 +32,20 @@ struct ctl_tagkv {
  */
 int	ctl_tags_load(sqlite3 *db, const char *resource_id,
 	    struct ctl_tagkv **ret, size_t *ret_n, struct mc_err *err);
+
+/* A tag with the resource it is on. */
+struct ctl_tag_of {
+	char			resource_id[MC_ID_MAX];
+	struct ctl_tagkv	kv;
+};
+
+/*
+ * The tags of the n resources ids (borrowed), by resource id, then key:
+ * one query for many resources.  *ret is a new array the caller frees
+ * (NULL when none).
+ */
+int	ctl_tags_load_of(sqlite3 *db, const char *const *ids, size_t n,
+	    struct ctl_tag_of **ret, size_t *ret_n, struct mc_err *err);
 
 /*
  * Set (add or overwrite) n tags on resource_id of account, in the

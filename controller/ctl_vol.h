@@ -183,6 +183,13 @@ int	ctl_vol_atts_of(sqlite3 *db, const char *instance,
 	    struct ctl_vol_att **ret, size_t *ret_n, struct mc_err *err);
 
 /*
+ * The attachments of the n instances ids (borrowed), by instance, then
+ * device: one query for many instances; *ret is new (caller frees).
+ */
+int	ctl_vol_atts_of_list(sqlite3 *db, const char *const *ids, size_t n,
+	    struct ctl_vol_att **ret, size_t *ret_n, struct mc_err *err);
+
+/*
  * Move the attachments of instance in on its agent's report a (NULL:
  * the instance has no domain).  Volumes the agent has that are not
  * wanted are left to the agent.  *ret_changed tells whether any moved.

@@ -42,6 +42,15 @@ ctl_vol_atts_of(sqlite3 *db, const char *instance, struct ctl_vol_att **ret,
 	    instance);
 }
 
+int
+ctl_vol_atts_of_list(sqlite3 *db, const char *const *ids, size_t n,
+    struct ctl_vol_att **ret, size_t *ret_n, struct mc_err *err)
+{
+	return ctl_sql_rows_list(db, ret, ret_n, sizeof(**ret), att_row, err,
+	    ATT_SELECT "WHERE a.instance_id IN ", ids, n,
+	    " ORDER BY a.instance_id, a.device");
+}
+
 /* May v go on in at all (before its device is looked at)? */
 static int
 attachable(const struct ctl_vol *v, const struct ctl_inst *in,
