@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mc_cleanup.h"
 #include "mc_err.h"
 #include "mc_ipv4.h"
 #include "ctl_conf.h"
@@ -100,33 +101,70 @@ desired_row(sqlite3_stmt *st, struct mc_proto_inst *w)
 	md_cols(st, 24, &w->md);
 }
 
-/* The interface of w, if it has one, as the agent wires it. */
-static int
-nic_of(sqlite3 *db, const struct ctl_conf *c, struct mc_proto_inst *w,
-    struct mc_err *err)
+/* The interface e of w, as the agent wires it. */
+static void
+nic_of(const struct ctl_conf *c, const struct ctl_eni *e,
+    struct mc_proto_inst *w)
 {
 	struct mc_proto_nic	*n = &w->nic;
-	struct ctl_eni		 e;
 	size_t			 i;
-	int			 found;
 
-	if ((found = ctl_eni_of_instance(db, w->id, &e, err)) <= 0)
-		return found;
-	(void)snprintf(n->eni, sizeof(n->eni), "%s", e.id);
-	(void)snprintf(n->mac, sizeof(n->mac), "%s", e.mac);
-	(void)snprintf(n->vpc, sizeof(n->vpc), "%s", e.vpc_id);
-	(void)snprintf(n->subnet, sizeof(n->subnet), "%s", e.subnet_id);
-	n->vni = e.vni;
-	mc_ipv4_str(e.ip, n->ip);
-	mc_cidr_str(&e.subnet_cidr, n->subnet_cidr);
-	mc_cidr_str(&e.vpc_cidr, n->vpc_cidr);
-	if (e.public_ip != 0)
-		mc_ipv4_str(e.public_ip, n->public_ip);
-	ctl_eni_dns_name(e.ip, c->dns_domain, n->dns_name, sizeof(n->dns_name));
-	for (i = 0; i < e.groups.n && i < MC_PROTO_NIC_GROUPS; i++)
+	(void)snprintf(n->eni, sizeof(n->eni), "%s", e->id);
+	(void)snprintf(n->mac, sizeof(n->mac), "%s", e->mac);
+	(void)snprintf(n->vpc, sizeof(n->vpc), "%s", e->vpc_id);
+	(void)snprintf(n->subnet, sizeof(n->subnet), "%s", e->subnet_id);
+	n->vni = e->vni;
+	mc_ipv4_str(e->ip, n->ip);
+	mc_cidr_str(&e->subnet_cidr, n->subnet_cidr);
+	mc_cidr_str(&e->vpc_cidr, n->vpc_cidr);
+	if (e->public_ip != 0)
+		mc_ipv4_str(e->public_ip, n->public_ip);
+	ctl_eni_dns_name(e->ip, c->dns_domain, n->dns_name,
+	    sizeof(n->dns_name));
+	for (i = 0; i < e->groups.n && i < MC_PROTO_NIC_GROUPS; i++)
 		(void)snprintf(n->groups.v[i], sizeof(n->groups.v[i]), "%s",
-		    e.groups.v[i].id);
+		    e->groups.v[i].id);
 	n->groups.n = i;
+}
+
+static int
+by_instance(const void *a, const void *b)
+{
+	return strcmp(((const struct ctl_eni *)a)->instance_id,
+	    ((const struct ctl_eni *)b)->instance_id);
+}
+
+/* bsearch: an instance id against an interface. */
+static int
+is_instance(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct ctl_eni *)elem)->instance_id);
+}
+
+/* Every instance's interface, read with one query for all of them. */
+static int
+nics_of(sqlite3 *db, const struct ctl_conf *c, struct mc_proto_desired *d,
+    struct mc_err *err)
+{
+	MC_AUTOFREE const char	**ids = NULL;
+	MC_AUTOFREE struct ctl_eni *e = NULL;
+	const struct ctl_eni	 *at;
+	size_t			  n = 0, i;
+
+	if (d->n == 0)
+		return 0;
+	if ((ids = calloc(d->n, sizeof(*ids))) == NULL)
+		return mc_err_sys(err, ENOMEM, "out of memory");
+	for (i = 0; i < d->n; i++)
+		ids[i] = d->v[i].id;
+	if (ctl_eni_of_instances(db, ids, d->n, &e, &n, err) < 0)
+		return -1;
+	if (n > 0)
+		qsort(e, n, sizeof(*e), by_instance);
+	for (i = 0; i < d->n; i++)
+		if ((at = bsearch(d->v[i].id, e, n, sizeof(*e),
+		    is_instance)) != NULL)
+			nic_of(c, at, &d->v[i]);
 	return 0;
 }
 
@@ -190,9 +228,10 @@ ctl_desired_load(sqlite3 *db, const struct ctl_conf *c, const char *host,
 		desired_row(st, &d.v[d.n++]);
 	}
 	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE && nics_of(db, c, &d, err) < 0)
+		rc = SQLITE_ERROR;
 	for (i = 0; rc == SQLITE_DONE && i < d.n; i++)
-		if (nic_of(db, c, &d.v[i], err) < 0 ||
-		    tags_of(db, &d.v[i], err) < 0)
+		if (tags_of(db, &d.v[i], err) < 0)
 			rc = SQLITE_ERROR;
 	if (rc == SQLITE_DONE && (ctl_sg_desired_load(db, &d, err) < 0 ||
 	    ctl_vol_desired_load(db, host, &d, err) < 0 ||

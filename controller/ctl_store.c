@@ -16,7 +16,11 @@
 #include "ctl_store_priv.h"
 
 #define POOL_MAX	64	/* idle connections kept */
-#define BUSY_MS		5000	/* wait this long for a writer to finish */
+/*
+ * Wait this long for a writer to finish: under a burst of launches the
+ * writers queue here, and a request that gives up answers InternalError.
+ */
+#define BUSY_MS		30000
 
 struct ctl_store {
 	char		*path;		/* of the database file */

@@ -8,10 +8,12 @@
  * it off the domain).  A root volume is the instance's own disk: named
  * (root_vol), never listed.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "mc_cleanup.h"
 #include "mc_err.h"
 #include "ctl_sql.h"
 #include "ctl_vol.h"
@@ -43,22 +45,73 @@ vol_row(sqlite3_stmt *st, void *p)
 	v->source.size = (uint64_t)sqlite3_column_int64(st, 7);
 }
 
-/* The wanted attachments of instance w into w->vols. */
-static int
-inst_vols(sqlite3 *db, struct mc_proto_inst *w, struct mc_err *err)
+/* d's instance id (d->v is in id order), or NULL. */
+static struct mc_proto_inst *
+inst_of(struct mc_proto_desired *d, const char *id)
 {
-	struct ctl_vol_att	*v = NULL;
-	size_t			 n = 0, i;
-	int64_t			 gib = 0;
+	size_t lo = 0, hi = d->n, mid;
+	int    cmp;
 
-	if (ctl_vol_atts_of(db, w->id, &v, &n, err) < 0)
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((cmp = strcmp(d->v[mid].id, id)) == 0)
+			return &d->v[mid];
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+struct root_size {
+	char		instance[MC_ID_MAX];
+	int64_t		gib;
+};
+
+static void
+root_row(sqlite3_stmt *st, void *p)
+{
+	struct root_size *r = p;
+
+	ctl_sql_text(st, 0, r->instance, sizeof(r->instance));
+	r->gib = sqlite3_column_int64(st, 1);
+}
+
+/*
+ * The wanted attachments of d's instances into each one's vols, and the
+ * size of its root volume (the size of the disk the agent makes): one
+ * query each for all the instances.
+ */
+static int
+inst_vols(sqlite3 *db, struct mc_proto_desired *d, struct mc_err *err)
+{
+	MC_AUTOFREE const char		**ids = NULL;
+	MC_AUTOFREE struct ctl_vol_att	 *v = NULL;
+	MC_AUTOFREE struct root_size	 *r = NULL;
+	struct mc_proto_inst		 *w;
+	size_t				  n = 0, n_r = 0, i;
+
+	if (d->n == 0)
+		return 0;
+	if ((ids = calloc(d->n, sizeof(*ids))) == NULL)
+		return mc_err_sys(err, ENOMEM, "out of memory");
+	for (i = 0; i < d->n; i++)
+		ids[i] = d->v[i].id;
+	if (ctl_vol_atts_of_list(db, ids, d->n, &v, &n, err) < 0 ||
+	    ctl_sql_rows_list(db, &r, &n_r, sizeof(*r), root_row, err,
+	    "SELECT a.instance_id, v.size_gib FROM vol_attachments a JOIN "
+	    "volumes v ON v.id = a.volume_id WHERE v.root = 1 AND "
+	    "a.instance_id IN ", ids, d->n, "") < 0)
 		return -1;
-	w->n_vols = 0;
-	for (i = 0; i < n && w->n_vols < MC_PROTO_INST_VOLS; i++) {
+	for (i = 0; i < n; i++) {
+		if ((w = inst_of(d, v[i].instance_id)) == NULL)
+			continue;
 		if (v[i].root)
 			(void)snprintf(w->root_vol, sizeof(w->root_vol), "%s",
 			    v[i].volume_id);
-		if (v[i].root || !ctl_vol_astate_wanted(v[i].state))
+		if (v[i].root || !ctl_vol_astate_wanted(v[i].state) ||
+		    w->n_vols == MC_PROTO_INST_VOLS)
 			continue;
 		(void)snprintf(w->vols[w->n_vols].vol, sizeof(w->vols[0].vol),
 		    "%s", v[i].volume_id);
@@ -66,14 +119,9 @@ inst_vols(sqlite3 *db, struct mc_proto_inst *w, struct mc_err *err)
 		    sizeof(w->vols[0].device), "%s", v[i].device);
 		w->n_vols++;
 	}
-	free(v);
-	/* The root volume's size is the size of the disk the agent makes. */
-	if (w->root_vol[0] != '\0') {
-		if (ctl_sql_int(db, &gib, err, "SELECT size_gib FROM volumes "
-		    "WHERE id = ?", "s", w->root_vol) < 0)
-			return -1;
-		w->root_bytes = (uint64_t)gib << 30;
-	}
+	for (i = 0; i < n_r; i++)
+		if ((w = inst_of(d, r[i].instance)) != NULL)
+			w->root_bytes = (uint64_t)r[i].gib << 30;
 	return 0;
 }
 
@@ -82,7 +130,7 @@ ctl_vol_desired_load(sqlite3 *db, const char *host, struct mc_proto_desired *d,
     struct mc_err *err)
 {
 	void	*v = NULL;
-	size_t	 n = 0, i;
+	size_t	 n = 0;
 
 	/*
 	 * The zone's volumes, and (should the host's zone ever change)
@@ -99,8 +147,5 @@ ctl_vol_desired_load(sqlite3 *db, const char *host, struct mc_proto_desired *d,
 	free(d->volumes);
 	d->volumes = v;
 	d->n_volumes = n;
-	for (i = 0; i < d->n; i++)
-		if (inst_vols(db, &d->v[i], err) < 0)
-			return -1;
-	return 0;
+	return inst_vols(db, d, err);
 }

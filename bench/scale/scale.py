@@ -453,7 +453,7 @@ def start_perf(pid):
     out = os.environ.get("BENCH_PERF")
     if not out:
         return None
-    return subprocess.Popen(["perf", "record", "-q", "-F", "99", "--call-graph", "dwarf,16384",
+    return subprocess.Popen(["perf", "record", "-q", "-F", "49", "--call-graph", "dwarf,16384",
                              "-p", str(pid), "-o", out],
                             stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)

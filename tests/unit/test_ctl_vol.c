@@ -358,7 +358,7 @@ static void
 test_desired_and_modify(void **state)
 {
 	struct fixture			*f = *state;
-	struct ctl_vol			 a, b, far;
+	struct ctl_vol			 a, b, far, root;
 	struct ctl_vol_att		 att;
 	struct ctl_vol_spec		 want;
 	struct ctl_vol_mod		 m;
@@ -378,6 +378,13 @@ test_desired_and_modify(void **state)
 	    &err), 0);
 	b = reload(f, b.id);
 	assert_int_equal(ctl_vol_detach(f->t.db, &b, NULL, NULL, &att, &err), 0);
+	/* A root volume: named as the instance's disk, its size the disk's. */
+	want = a.spec;
+	want.size_gib = 3;
+	assert_int_equal(ctl_vol_create_root(f->t.db, ACCOUNT, "mc-1a", &want,
+	    NOW, &root, &err), 0);
+	assert_int_equal(ctl_vol_attach_root(f->t.db, root.id, I_RUN,
+	    "/dev/xvda", NOW, &err), 0);
 	assert_int_equal(ctl_desired_load(f->t.db, &f->conf, "h1", NULL, &d,
 	    &err), 0);
 	assert_int_equal(d.n_volumes, 2);	/* the zone's, not mc-1b's */
@@ -390,6 +397,8 @@ test_desired_and_modify(void **state)
 	assert_int_equal(d.v[i].n_vols, 1);	/* b is detaching */
 	assert_string_equal(d.v[i].vols[0].vol, a.id);
 	assert_string_equal(d.v[i].vols[0].device, "/dev/sdf");
+	assert_string_equal(d.v[i].root_vol, root.id);
+	assert_int_equal(d.v[i].root_bytes, 3ULL << 30);
 	/* What the agent's parser makes of it. */
 	assert_non_null(json = mc_proto_desired_json(&d));
 	assert_int_equal(mc_proto_desired_parse(json, strlen(json), &back,
