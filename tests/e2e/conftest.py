@@ -642,3 +642,59 @@ def qemu_running(iid):
 
 def domain_exists(iid):
     return subprocess.run(VIRSH + ["dominfo", iid], capture_output=True).returncode == 0
+
+
+# The API tests of volumes, snapshots and images share one Fleet per
+# module: `fleet, ec2 = fleet_fixtures(zones, hosts)` at their top.
+
+def fleet_fixtures(zones, hosts=()):
+    """A test module's fixtures: fleet, a started Fleet with these zones,
+    set up (the image, "fake-1" in REGION + "a") and the (name, zone)
+    pairs of hosts registered too, for the module; and ec2, a client of
+    it (in place of ctl's)."""
+    @pytest.fixture(scope="module")
+    def fleet():
+        c = Fleet([a for z in zones for a in ("--zone", z)])
+        try:
+            c.start()
+            c.setup()
+            for name, zone in hosts:
+                c.register(name, zone)
+            yield c
+        finally:
+            c.cleanup()
+
+    @pytest.fixture
+    def ec2(fleet):
+        return fleet.client()
+
+    return fleet, ec2
+
+
+def agent_request(fleet, method, path, body=None, headers=None):
+    """method path on the agents' API, as a host: (status, body), whatever
+    the status."""
+    conn = http.client.HTTPConnection("127.0.0.1", fleet.agent_port,
+                                      timeout=30)
+    try:
+        conn.request(method, path, body=body, headers=dict(
+            {"Authorization": "Bearer " + fleet.token}, **(headers or {})))
+        r = conn.getresponse()
+        return r.status, r.read()
+    finally:
+        conn.close()
+
+
+def agent_get(fleet, path, headers=None):
+    return agent_request(fleet, "GET", path, headers=headers)
+
+
+def snapshot_put(fleet, sid, body, host="fake-1"):
+    """Upload body as snapshot sid, as host does."""
+    return agent_request(fleet, "PUT", "/v1/snapshots/%s?host=%s" % (sid, host),
+                         body)
+
+
+def snapshot_jobs(fleet, host="fake-1"):
+    """The snapshot jobs of host's desired state, by snapshot id."""
+    return {j["id"]: j for j in fleet.desired(host=host).get("snapshots", [])}

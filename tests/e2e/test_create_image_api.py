@@ -11,27 +11,12 @@ import subprocess
 
 import pytest
 
-from conftest import Fleet, signed
-from conftest import err_code as code
-from test_snapshots_api import get, put
+from conftest import fleet_fixtures, signed, snapshot_jobs
+from conftest import agent_get as get, err_code as code, snapshot_put as put
 
 ZONE = "mc-1a"
 
-
-@pytest.fixture(scope="module")
-def fleet():
-    c = Fleet(["--zone", ZONE])
-    try:
-        c.start()
-        c.setup()
-        yield c
-    finally:
-        c.cleanup()
-
-
-@pytest.fixture
-def ec2(fleet):
-    return fleet.client()
+fleet, ec2 = fleet_fixtures([ZONE])
 
 
 @pytest.fixture
@@ -55,7 +40,7 @@ def root_of(ec2, iid):
 
 
 def job(fleet, sid):
-    return {j["id"]: j for j in fleet.desired().get("snapshots", [])}.get(sid)
+    return snapshot_jobs(fleet).get(sid)
 
 
 def image(ec2, ami):

@@ -8,7 +8,6 @@ as the volume's source in the desired state, and the file is served at
 GET /v1/images/snap-....  CopySnapshot, DeleteSnapshot, permissions,
 filters, paging, and EC2's errors, which leave nothing behind."""
 import hashlib
-import http.client
 import json
 import os
 import subprocess
@@ -16,26 +15,13 @@ import subprocess
 import botocore.exceptions
 import pytest
 
-from conftest import Fleet, run_aws, wait_for, AWS2
-from conftest import err_code as code
+from conftest import fleet_fixtures, run_aws, wait_for, AWS2
+from conftest import agent_get as get, err_code as code
+from conftest import snapshot_jobs as jobs, snapshot_put as put
 
 ZONE, ZONE_B, ZONE_C = "mc-1a", "mc-1b", "mc-1c"	# no host in mc-1c
 
-
-@pytest.fixture(scope="module")
-def fleet():
-    c = Fleet(["--zone", ZONE, "--zone", ZONE_B, "--zone", ZONE_C])
-    try:
-        c.start()
-        c.setup()
-        yield c
-    finally:
-        c.cleanup()
-
-
-@pytest.fixture
-def ec2(fleet):
-    return fleet.client()
+fleet, ec2 = fleet_fixtures([ZONE, ZONE_B, ZONE_C])
 
 
 @pytest.fixture(scope="module")
@@ -47,37 +33,8 @@ def qcow2(fleet):
         return f.read()
 
 
-def put(fleet, sid, body, host="fake-1"):
-    conn = http.client.HTTPConnection("127.0.0.1", fleet.agent_port,
-                                      timeout=30)
-    try:
-        conn.request("PUT", "/v1/snapshots/%s?host=%s" % (sid, host),
-                     body=body, headers={
-                         "Authorization": "Bearer " + fleet.token})
-        r = conn.getresponse()
-        return r.status, r.read()
-    finally:
-        conn.close()
-
-
-def get(fleet, path, headers=None):
-    conn = http.client.HTTPConnection("127.0.0.1", fleet.agent_port,
-                                      timeout=30)
-    try:
-        conn.request("GET", path, headers=dict(
-            {"Authorization": "Bearer " + fleet.token}, **(headers or {})))
-        r = conn.getresponse()
-        return r.status, r.read()
-    finally:
-        conn.close()
-
-
 def snap(ec2, sid):
     return ec2.describe_snapshots(SnapshotIds=[sid])["Snapshots"][0]
-
-
-def jobs(fleet, host="fake-1"):
-    return {j["id"]: j for j in fleet.desired(host=host).get("snapshots", [])}
 
 
 def completed_snapshot(fleet, ec2, qcow2, size=1):

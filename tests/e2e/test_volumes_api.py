@@ -14,27 +14,12 @@ import time
 import botocore.exceptions
 import pytest
 
-from conftest import AWS2, Fleet, run_aws, signed
+from conftest import AWS2, fleet_fixtures, run_aws, signed
 from conftest import err_code as code, err_of as error
 
 ZONE, ZONE_B = "mc-1a", "mc-1b"
 
-
-@pytest.fixture(scope="module")
-def fleet():
-    c = Fleet(["--zone", ZONE, "--zone", ZONE_B])
-    try:
-        c.start()
-        c.setup()
-        c.register("fake-b", ZONE_B)
-        yield c
-    finally:
-        c.cleanup()
-
-
-@pytest.fixture
-def ec2(fleet):
-    return fleet.client()
+fleet, ec2 = fleet_fixtures([ZONE, ZONE_B], hosts=[("fake-b", ZONE_B)])
 
 
 @pytest.fixture

@@ -7,6 +7,28 @@
 #include "mc_err.h"
 #include "mc_proto.h"
 
+/*
+ * A desired state for the tests' tables of documents: one instance,
+ * i-0123456789abcdef0 in state st, with more fields of its own (inst)
+ * and of the document (doc), each "" or ", ...".
+ */
+#define DESIRED(st, inst, doc) "{\"generation\": 1, \"stop_timeout_s\": 5, " \
+	"\"instances\": [{\"id\": \"i-0123456789abcdef0\", " \
+	"\"account\": \"123456789012\", \"reservation\": " \
+	"\"r-0123456789abcdef0\", \"type\": \"t3.micro\", \"vcpus\": 1, " \
+	"\"mem_mib\": 512, \"image\": {\"id\": \"ami-0123456789abcdef0\", " \
+	"\"format\": \"raw\", \"sha256\": \"" \
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\", " \
+	"\"size\": 1}, \"want\": \"running\", \"state\": \"" st "\"" inst \
+	"}]" doc "}"
+/* The instance's interface, with more of its fields ("" or ", ..."). */
+#define NIC(ip, mac, cidr, more) ", \"nic\": {\"eni\": " \
+	"\"eni-0123456789abcdef0\", \"mac\": \"" mac "\", \"vpc\": " \
+	"\"vpc-0123456789abcdef0\", \"subnet\": " \
+	"\"subnet-0123456789abcdef0\", \"vni\": 1, \"ip\": \"" ip "\", " \
+	"\"subnet_cidr\": \"" cidr "\", \"vpc_cidr\": \"10.0.0.0/16\", " \
+	"\"dns_name\": \"ip-10-0-1-4.x\"" more "}"
+
 static void
 test_host_round_trip(void **state)
 {
@@ -142,33 +164,20 @@ test_desired_network_round_trip(void **state)
 static void
 test_desired_bad_network(void **state)
 {
-#define INST(extra) "{\"generation\": 1, \"stop_timeout_s\": 5, " \
-	"\"instances\": [{\"id\": \"i-0123456789abcdef0\", " \
-	"\"account\": \"123456789012\", \"reservation\": " \
-	"\"r-0123456789abcdef0\", \"type\": \"t3.micro\", \"vcpus\": 1, " \
-	"\"mem_mib\": 512, \"image\": {\"id\": \"ami-0123456789abcdef0\", " \
-	"\"format\": \"raw\", \"sha256\": \"" \
-	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\", " \
-	"\"size\": 1}, \"want\": \"running\", \"state\": \"pending\"" \
-	extra "}]}"
-#define NIC(ip, mac, cidr) ", \"nic\": {\"eni\": \"eni-0123456789abcdef0\", " \
-	"\"mac\": \"" mac "\", \"vpc\": \"vpc-0123456789abcdef0\", " \
-	"\"subnet\": \"subnet-0123456789abcdef0\", \"vni\": 1, \"ip\": \"" \
-	ip "\", \"subnet_cidr\": \"" cidr "\", \"vpc_cidr\": \"10.0.0.0/16\", " \
-	"\"dns_name\": \"ip-10-0-1-4.x\"}"
+#define INST(extra) DESIRED("pending", extra, "")
 #define MD(more) ", \"md\": {\"tokens\": \"optional\", \"hop_limit\": 1, " \
 	"\"endpoint\": \"enabled\", \"key_openssh\": \"ssh-rsa AAAA\"" more "}"
 	static const char *const good[] = {
 		INST(""),
-		INST(NIC("10.0.1.4", "02:00:00:00:00:01", "10.0.1.0/24")),
+		INST(NIC("10.0.1.4", "02:00:00:00:00:01", "10.0.1.0/24", "")),
 		INST(MD("")),
 		INST(MD(", \"user_data\": \"IyEvYmluL3NoCg==\"")),
 	};
 	static const char *const bad[] = {
-		INST(NIC("10.0.1.256", "02:00:00:00:00:01", "10.0.1.0/24")),
-		INST(NIC("10.0.1.4", "02:00:00:00:00:0", "10.0.1.0/24")),
-		INST(NIC("10.0.1.4", "02-00-00-00-00-01", "10.0.1.0/24")),
-		INST(NIC("10.0.1.4", "02:00:00:00:00:01", "10.0.1.1/24")),
+		INST(NIC("10.0.1.256", "02:00:00:00:00:01", "10.0.1.0/24", "")),
+		INST(NIC("10.0.1.4", "02:00:00:00:00:0", "10.0.1.0/24", "")),
+		INST(NIC("10.0.1.4", "02-00-00-00-00-01", "10.0.1.0/24", "")),
+		INST(NIC("10.0.1.4", "02:00:00:00:00:01", "10.0.1.1/24", "")),
 		INST(MD(", \"user_data\": \"not base64!\"")),
 		INST(MD(", \"tags\": [{\"key\": \"a\"}]")),
 		INST(MD(", \"tags\": [{\"key\": \"a\", \"value\": \"b\"}, 5]")),
@@ -197,7 +206,6 @@ test_desired_bad_network(void **state)
 		assert_int_equal(err.code, MC_EC_INVALID_PARAMETER_VALUE);
 	}
 #undef INST
-#undef NIC
 #undef MD
 }
 
@@ -205,20 +213,9 @@ test_desired_bad_network(void **state)
 static void
 test_desired_groups(void **state)
 {
-#define DOC(groups, sgs) "{\"generation\": 1, \"stop_timeout_s\": 5, " \
-	"\"instances\": [{\"id\": \"i-0123456789abcdef0\", " \
-	"\"account\": \"123456789012\", \"reservation\": " \
-	"\"r-0123456789abcdef0\", \"type\": \"t3.micro\", \"vcpus\": 1, " \
-	"\"mem_mib\": 512, \"image\": {\"id\": \"ami-0123456789abcdef0\", " \
-	"\"format\": \"raw\", \"sha256\": \"" \
-	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\", " \
-	"\"size\": 1}, \"want\": \"running\", \"state\": \"pending\", " \
-	"\"nic\": {\"eni\": \"eni-0123456789abcdef0\", " \
-	"\"mac\": \"02:00:00:00:00:01\", \"vpc\": \"vpc-0123456789abcdef0\", " \
-	"\"subnet\": \"subnet-0123456789abcdef0\", \"vni\": 1, \"ip\": " \
-	"\"10.0.1.4\", \"subnet_cidr\": \"10.0.1.0/24\", \"vpc_cidr\": " \
-	"\"10.0.0.0/16\", \"dns_name\": \"ip-10-0-1-4.x\", \"groups\": " \
-	groups "}}], \"groups\": " sgs "}"
+#define DOC(groups, sgs) DESIRED("pending", NIC("10.0.1.4", \
+	"02:00:00:00:00:01", "10.0.1.0/24", ", \"groups\": " groups), \
+	", \"groups\": " sgs)
 #define SGA "\"sg-0123456789abcdef0\""
 #define SGB "\"sg-0123456789abcdef1\""
 #define GROUP(id, rules) "{\"id\": " id ", \"name\": \"web\", \"vpc\": " \
@@ -301,15 +298,8 @@ test_desired_groups(void **state)
 static void
 test_desired_volumes(void **state)
 {
-#define DOC(vols, volumes) "{\"generation\": 1, \"stop_timeout_s\": 5, " \
-	"\"instances\": [{\"id\": \"i-0123456789abcdef0\", " \
-	"\"account\": \"123456789012\", \"reservation\": " \
-	"\"r-0123456789abcdef0\", \"type\": \"t3.micro\", \"vcpus\": 1, " \
-	"\"mem_mib\": 512, \"image\": {\"id\": \"ami-0123456789abcdef0\", " \
-	"\"format\": \"raw\", \"sha256\": \"" \
-	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\", " \
-	"\"size\": 1}, \"want\": \"running\", \"state\": \"pending\", " \
-	"\"vols\": " vols "}], \"volumes\": " volumes "}"
+#define DOC(vols, volumes) DESIRED("pending", ", \"vols\": " vols, \
+	", \"volumes\": " volumes)
 #define VA "\"vol-0123456789abcdef0\""
 #define VB "\"vol-0123456789abcdef1\""
 #define VOL(id) "{\"id\": " id ", \"size_gib\": 1, \"format\": \"qcow2\", " \
@@ -411,15 +401,8 @@ test_report_volumes(void **state)
 static void
 test_desired_snaps(void **state)
 {
-#define DOC(snaps) "{\"generation\": 1, \"stop_timeout_s\": 5, " \
-	"\"instances\": [{\"id\": \"i-0123456789abcdef0\", " \
-	"\"account\": \"123456789012\", \"reservation\": " \
-	"\"r-0123456789abcdef0\", \"type\": \"t3.micro\", \"vcpus\": 1, " \
-	"\"mem_mib\": 512, \"image\": {\"id\": \"ami-0123456789abcdef0\", " \
-	"\"format\": \"raw\", \"sha256\": \"" \
-	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\", " \
-	"\"size\": 1}, \"want\": \"running\", \"state\": \"running\", " \
-	"\"root_vol\": \"vol-0123456789abcdef9\"}], \"snapshots\": " snaps "}"
+#define DOC(snaps) DESIRED("running", \
+	", \"root_vol\": \"vol-0123456789abcdef9\"", ", \"snapshots\": " snaps)
 #define SA "\"snap-0123456789abcdef0\""
 #define VA "\"vol-0123456789abcdef0\""
 #define IA "\"i-0123456789abcdef0\""
