@@ -81,7 +81,8 @@ unplug(struct real *r, const char *which)
  * Attach d again soon after it was unplugged.  libvirt drops the disk
  * from the live XML before QEMU has closed its file, so the first try
  * may meet QEMU's own lock on it ("Failed to get \"write\" lock"); the
- * agent's next round tries again, and so does this.
+ * agent's next round tries again, and so does this, for up to 15 s (a
+ * guest under TCG and the sanitizers lets go slowly).
  */
 static void
 reattach(struct real *r, const struct hv_disk *d)
@@ -90,7 +91,7 @@ reattach(struct real *r, const struct hv_disk *d)
 	struct mc_err	err;
 	int		tries;
 
-	for (tries = 1; tries <= 20; tries++) {
+	for (tries = 1; tries <= 150; tries++) {
 		memset(&err, 0, sizeof(err));
 		if (hv_domain_disk_attach(r->c, ID, d, &err) == 0) {
 			printf("    attach %s again: %d tries\n", d->target,
