@@ -94,7 +94,8 @@ merge(const struct held_vpc *old, struct mc_proto_view_vpc *ch,
 	size_t	i = 0, j = 0, n_old = old != NULL ? old->n : 0;
 	int	cmp;
 
-	qsort(ch->enis, ch->n_enis, sizeof(*ch->enis), by_id);
+	if (ch->n_enis > 0)
+		qsort(ch->enis, ch->n_enis, sizeof(*ch->enis), by_id);
 	if (n_old + ch->n_enis > 0 && (out->enis = calloc(n_old + ch->n_enis,
 	    sizeof(*out->enis))) == NULL)
 		return -1;

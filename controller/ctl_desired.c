@@ -159,8 +159,9 @@ nics_of(sqlite3 *db, const struct ctl_conf *c, struct mc_proto_desired *d,
 		ids[i] = d->v[i].id;
 	if (ctl_eni_of_instances(db, ids, d->n, &e, &n, err) < 0)
 		return -1;
-	if (n > 0)
-		qsort(e, n, sizeof(*e), by_instance);
+	if (n == 0)
+		return 0;
+	qsort(e, n, sizeof(*e), by_instance);
 	for (i = 0; i < d->n; i++)
 		if ((at = bsearch(d->v[i].id, e, n, sizeof(*e),
 		    is_instance)) != NULL)
