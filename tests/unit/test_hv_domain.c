@@ -1,8 +1,8 @@
 /*
  * Tests of hv_domain that need no guest, on libvirt's in-process test
  * driver: its error paths, listing, and the disk logic.  A real
- * instance on qemu:///system: test_hv_domain_real.c, and with volumes
- * test_hv_domain_disks.c.  Fixtures: hv_domain_test.h.
+ * instance on qemu:///system, with and without volumes:
+ * test_hv_domain_real.c.  Fixtures: hv_domain_test.h.
  */
 #include "hv_domain_test.h"
 
