@@ -176,7 +176,8 @@ parse_image(const struct ctl_req *req, sqlite3 *db, struct run *r,
 	if (r->disk_gib == 0)
 		r->disk_gib = 1;
 	if (ctl_runbdm_parse(req->params, r->image.root_device, r->disk_gib,
-	    r->image.snapshot_id, &r->bdm, err) < 0)
+	    r->image.snapshot_id, &r->bdm, err) < 0 ||
+	    ctl_runbdm_resolve(db, req->account_id, &r->bdm, err) < 0)
 		return -1;
 	r->disk_gib = (unsigned)r->bdm.root.size_gib;	/* maybe larger */
 	return 0;

@@ -1,6 +1,7 @@
 /*
  * ctl_runbdm: BlockDeviceMapping.N of RunInstances, checked before the
- * launch and made into volumes and attachments inside it.
+ * launch (the snapshots named, against the store) and made into volumes
+ * and attachments inside it.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include "ctl_params.h"
 #include "ctl_query.h"
 #include "ctl_runbdm.h"
+#include "ctl_snap.h"
 #include "ctl_sql.h"
 #include "ctl_tags.h"
 #include "ctl_tagspec.h"
@@ -41,13 +43,12 @@ opt_count(const struct ctl_query *q, unsigned i, const char *name,
 	return rc < 0 ? -1 : 0;
 }
 
-/* What this cloud cannot make: encryption and volumes from snapshots. */
+/* What this cloud cannot make: encrypted volumes. */
 static int
 ebs_refused(const struct ctl_query *q, unsigned i, struct mc_err *err)
 {
-	char		 key[KEY_MAX];
-	const char	*snap;
-	bool		 enc = false;
+	char	key[KEY_MAX];
+	bool	enc = false;
 
 	(void)field(q, i, "Ebs.Encrypted", key);
 	if (ctl_params_bool(q, key, &enc, err) < 0)
@@ -55,12 +56,34 @@ ebs_refused(const struct ctl_query *q, unsigned i, struct mc_err *err)
 	if (enc || field(q, i, "Ebs.KmsKeyId", key) != NULL)
 		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE, "Encrypted "
 		    "volumes are not supported by this cloud");
-	if ((snap = field(q, i, "Ebs.SnapshotId", key)) == NULL)
+	return 0;
+}
+
+/*
+ * Ebs.SnapshotId of mapping i into v->snapshot (NULL: none).  The root
+ * device's volume is the image's disk: only the image's own snapshot
+ * (image_snap, "" when it has none) may be named there.
+ */
+static int
+snapshot_of(const struct ctl_query *q, unsigned i, bool root,
+    const char *image_snap, struct ctl_runbdm_vol *v, struct mc_err *err)
+{
+	char		 key[KEY_MAX];
+	const char	*snap = field(q, i, "Ebs.SnapshotId", key);
+
+	v->snapshot = NULL;
+	if (snap == NULL)
 		return 0;
 	if (mc_id_check(MC_ID_SNAPSHOT, snap, err) < 0)
 		return -1;
-	return mc_err_set(err, MC_EC_INVALID_SNAPSHOT_NOT_FOUND, "The "
-	    "snapshot '%.64s' does not exist.", snap);
+	if (root && strcmp(snap, image_snap) != 0)
+		return mc_err_set(err, MC_EC_INVALID_BLOCK_DEVICE_MAPPING,
+		    "The root device's volume is made from the image: its "
+		    "snapshot can only be the image's (%s)", image_snap[0] !=
+		    '\0' ? image_snap : "it has none");
+	if (!root)
+		v->snapshot = snap;
+	return 0;
 }
 
 /*
@@ -76,7 +99,8 @@ ebs_of(const struct ctl_query *q, unsigned i, long long root_gib,
 	bool		 dot = true;	/* made at launch: EC2's default */
 	int		 t = CTL_VT_DEFAULT;
 
-	if (ebs_refused(q, i, err) < 0)
+	if (ebs_refused(q, i, err) < 0 ||
+	    snapshot_of(q, i, root_gib > 0, snap, v, err) < 0)
 		return -1;
 	if (type != NULL && (t = ctl_vol_type_parse(type)) < 0)
 		return mc_err_set(err, MC_EC_INVALID_PARAMETER_VALUE, "Value "
@@ -89,6 +113,13 @@ ebs_of(const struct ctl_query *q, unsigned i, long long root_gib,
 		return -1;
 	if (v->spec.size_gib < 0 && root_gib > 0)
 		v->spec.size_gib = root_gib;
+	(void)field(q, i, "Ebs.DeleteOnTermination", key);
+	if (ctl_params_bool(q, key, &dot, err) < 0)
+		return -1;
+	v->delete_on_termination = dot;
+	/* The snapshot's size is known once it is found (resolve). */
+	if (v->snapshot != NULL)
+		return 0;
 	if (v->spec.size_gib < 0)
 		return mc_err_set(err, MC_EC_MISSING_PARAMETER, "The request "
 		    "must contain the parameter BlockDeviceMapping.%u.Ebs."
@@ -98,16 +129,13 @@ ebs_of(const struct ctl_query *q, unsigned i, long long root_gib,
 		    "Volume of size %lldGB is smaller than %s%s, expect size "
 		    ">= %lldGB", v->spec.size_gib, snap[0] != '\0' ? "snapshot "
 		    : "the image's root disk", snap, root_gib);
-	(void)field(q, i, "Ebs.DeleteOnTermination", key);
-	if (ctl_params_bool(q, key, &dot, err) < 0 ||
-	    ctl_vol_spec_check(&v->spec, err) < 0)
+	if (ctl_vol_spec_check(&v->spec, err) < 0)
 		return -1;
 	/* The root volume is the instance's disk: it goes with it. */
 	if (root_gib > 0 && !dot)
 		return mc_err_set(err, MC_EC_OPERATION_NOT_PERMITTED, "The root "
 		    "volume cannot outlive its instance in this cloud: "
 		    "DeleteOnTermination must be true for the root device");
-	v->delete_on_termination = dot;
 	return 0;
 }
 
@@ -184,6 +212,34 @@ ctl_runbdm_parse(const struct ctl_query *q, const char *root,
 }
 
 int
+ctl_runbdm_resolve(sqlite3 *db, const char *account, struct ctl_runbdm *b,
+    struct mc_err *err)
+{
+	struct ctl_runbdm_vol	*v;
+	struct ctl_snap		 snap;
+	size_t			 i;
+
+	for (i = 0; i < b->n; i++) {
+		v = &b->v[i];
+		if (v->snapshot == NULL)
+			continue;
+		if (ctl_snap_find(db, account, v->snapshot, false, &snap,
+		    err) < 0 || ctl_snap_completed(&snap, err) < 0)
+			return -1;
+		if (v->spec.size_gib < 0)
+			v->spec.size_gib = snap.volume_size;
+		if (v->spec.size_gib < snap.volume_size)
+			return mc_err_set(err, MC_EC_INVALID_BLOCK_DEVICE_MAPPING,
+			    "Volume of size %lldGB is smaller than snapshot "
+			    "'%s', expect size >= %lldGB", v->spec.size_gib,
+			    snap.id, (long long)snap.volume_size);
+		if (ctl_vol_spec_check(&v->spec, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
 ctl_runbdm_attach(sqlite3 *db, const struct ctl_runbdm *b,
     const char *account, const char *id, const char *zone,
     const struct ctl_tagspec *tags, int64_t now_ms, struct mc_err *err)
@@ -201,7 +257,9 @@ ctl_runbdm_attach(sqlite3 *db, const struct ctl_runbdm *b,
 		return -1;
 	for (i = 0; i < b->n; i++) {
 		if (ctl_vol_create(db, account, zone, &b->v[i].spec, NULL, "",
-		    now_ms, &vol, err) < 0 || (tags != NULL &&
+		    now_ms, &vol, err) < 0 || (b->v[i].snapshot != NULL &&
+		    ctl_vol_set_snapshot(db, &vol, b->v[i].snapshot, err) < 0) ||
+		    (tags != NULL &&
 		    ctl_tags_set(db, account, vol.id, tags->tags, tags->n_tags,
 		    err) < 0) || ctl_vol_attach_launch(db, vol.id, id,
 		    b->v[i].device, b->v[i].delete_on_termination, now_ms,

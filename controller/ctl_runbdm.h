@@ -29,7 +29,8 @@ struct mc_err;
 /* One volume each instance gets. */
 struct ctl_runbdm_vol {
 	const char		*device;	/* borrowed from the query */
-	struct ctl_vol_spec	 spec;		/* checked */
+	const char		*snapshot;	/* borrowed; NULL: empty */
+	struct ctl_vol_spec	 spec;		/* checked (resolved) */
 	bool			 delete_on_termination;
 };
 
@@ -51,13 +52,24 @@ struct ctl_runbdm {
  * repeated device name, a root volume smaller than the image),
  * OperationNotPermitted (a root volume kept after termination),
  * InvalidParameterValue (encryption, a size, type, IOPS or throughput
- * CreateVolume refuses), InvalidSnapshotID.Malformed and
- * InvalidSnapshot.NotFound (no snapshots in mappings yet), or
- * AttachmentLimitExceeded past CTL_RUNBDM_MAX.
+ * CreateVolume refuses), InvalidSnapshotID.Malformed,
+ * InvalidBlockDeviceMapping (a root device's snapshot that is not the
+ * image's), or AttachmentLimitExceeded past CTL_RUNBDM_MAX.  A volume
+ * from a snapshot is checked by ctl_runbdm_resolve.
  */
 int	ctl_runbdm_parse(const struct ctl_query *q, const char *root,
 	    long long root_gib, const char *snap, struct ctl_runbdm *ret,
 	    struct mc_err *err);
+
+/*
+ * Find the snapshots b's volumes are made from, as account sees them,
+ * and settle those volumes' sizes (the snapshot's unless larger).
+ * Errors: InvalidSnapshot.NotFound, IncorrectState (not completed),
+ * InvalidBlockDeviceMapping (smaller than the snapshot), and what
+ * CreateVolume refuses of a size.
+ */
+int	ctl_runbdm_resolve(sqlite3 *db, const char *account,
+	    struct ctl_runbdm *b, struct mc_err *err);
 
 /*
  * In the launch's transaction: the root volume (attached) and the

@@ -3,8 +3,9 @@ the agents over the agents' API (fake hosts, nothing boots).
 CreateSnapshot gives the job to a host of the volume's zone; its
 progress shows in DescribeSnapshots; the host uploads a qcow2 (PUT
 /v1/snapshots/ID?host=) and the snapshot completes; only that host may
-upload; a bad body makes it error.  CreateVolume from a snapshot names it
-as the volume's source in the desired state, and the file is served at
+upload; a bad body makes it error.  CreateVolume from a snapshot, and
+RunInstances with block device mappings naming one, name it as the
+volume's source in the desired state, and the file is served at
 GET /v1/images/snap-....  CopySnapshot, DeleteSnapshot, permissions,
 filters, paging, and EC2's errors, which leave nothing behind."""
 import hashlib
@@ -195,6 +196,77 @@ def test_volume_from_snapshot(fleet, ec2, qcow2):
     wait_for(lambda: not os.path.exists(path), 30,
              "the deleted snapshot's file to go")
     assert get(fleet, "/v1/images/" + sid)[0] == 404
+
+
+def test_launch_with_volumes_from_snapshot(fleet, ec2, qcow2):
+    """Block device mappings naming a snapshot: each instance of the
+    launch gets its own volume made from it, of its size or larger."""
+    vid, sid = completed_snapshot(fleet, ec2, qcow2, size=2)
+    bdm = [{"DeviceName": "/dev/sdf", "Ebs": {"SnapshotId": sid}},
+           {"DeviceName": "/dev/sdg", "Ebs": {
+               "SnapshotId": sid, "VolumeSize": 3,
+               "DeleteOnTermination": False}}]
+    iids = [i["InstanceId"] for i in ec2.run_instances(
+        ImageId=fleet.image, MinCount=2, MaxCount=2,
+        Placement={"AvailabilityZone": ZONE},
+        BlockDeviceMappings=bdm)["Instances"]]
+    kept = []
+    try:
+        for iid in iids:
+            vols = ec2.describe_volumes(Filters=[
+                {"Name": "attachment.instance-id", "Values": [iid]},
+                {"Name": "snapshot-id", "Values": [sid]}])["Volumes"]
+            got = sorted((v["Attachments"][0]["Device"], v["Size"],
+                          v["Attachments"][0]["DeleteOnTermination"])
+                         for v in vols)
+            assert got == [("/dev/sdf", 2, True), ("/dev/sdg", 3, False)]
+            kept += [v["VolumeId"] for v in vols if v["Size"] == 3]
+        # The host makes them from the snapshot, as CreateVolume's.
+        d = fleet.desired()
+        srcs = {v["id"]: v.get("source", {}).get("id")
+                for v in d.get("volumes", [])}
+        insts = {i["id"]: i for i in d["instances"]}
+        for iid in iids:
+            for a in insts[iid]["vols"]:
+                assert srcs[a["vol"]] == sid, a
+    finally:
+        ec2.terminate_instances(InstanceIds=iids)
+        fleet.report({iid: "none" for iid in iids})
+    for v in kept:
+        wait_for(lambda: ec2.describe_volumes(VolumeIds=[v])["Volumes"][0][
+            "State"] == "available", 30, "the kept volume to be free")
+        ec2.delete_volume(VolumeId=v)
+    ec2.delete_snapshot(SnapshotId=sid)
+    ec2.delete_volume(VolumeId=vid)
+
+
+def test_launch_from_snapshot_bad_input(fleet, ec2, qcow2):
+    vid, sid = completed_snapshot(fleet, ec2, qcow2, size=2)
+    pending = ec2.create_snapshot(VolumeId=vid)["SnapshotId"]
+    root = ec2.describe_images(ImageIds=[fleet.image])["Images"][0][
+        "RootDeviceName"]
+    cases = [
+        ("snap-0000000000000dead", None, "/dev/sdf",
+         "InvalidSnapshot.NotFound"),
+        ("snap-x", None, "/dev/sdf", "InvalidSnapshotID.Malformed"),
+        (sid, 1, "/dev/sdf", "InvalidBlockDeviceMapping"),   # smaller
+        (pending, None, "/dev/sdf", "IncorrectState"),
+        (sid, None, root, "InvalidBlockDeviceMapping"),   # not the image's
+    ]
+    before = ec2.describe_volumes()["Volumes"]
+    for snap_id, size, dev, want in cases:
+        ebs = dict({"SnapshotId": snap_id},
+                   **({"VolumeSize": size} if size else {}))
+        assert code(ec2.run_instances, ImageId=fleet.image, MinCount=1,
+                    MaxCount=1, Placement={"AvailabilityZone": ZONE},
+                    BlockDeviceMappings=[{"DeviceName": dev, "Ebs": ebs}]) \
+            == want, (snap_id, size, dev)
+    # Refused launches leave nothing behind.
+    assert ec2.describe_volumes()["Volumes"] == before
+    assert put(fleet, pending, qcow2)[0] == 200
+    for s in (pending, sid):
+        ec2.delete_snapshot(SnapshotId=s)
+    ec2.delete_volume(VolumeId=vid)
 
 
 def test_copy_snapshot(fleet, ec2, qcow2):

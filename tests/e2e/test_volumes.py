@@ -52,10 +52,11 @@ def attachment_state(ec2, vid):
     return v["Attachments"][0]["State"] if v["Attachments"] else v["State"]
 
 
-def run(ec2, cloud, script):
+def run(ec2, cloud, script, **more):
     return ec2.run_instances(ImageId=cloud.image, InstanceType="t2.nano",
                              MinCount=1, MaxCount=1, UserData=script,
-                             Placement={"AvailabilityZone": ZONE})["Instances"][0]
+                             Placement={"AvailabilityZone": ZONE},
+                             **more)["Instances"][0]
 
 
 def domain_disks(iid):

@@ -1,6 +1,7 @@
 /*
  * Tests of ctl_runbdm_parse: RunInstances' BlockDeviceMapping.N read
- * into volumes to make (defaults, NoDevice and VirtualName ignored) and
+ * into volumes to make (defaults, NoDevice and VirtualName ignored, a
+ * snapshot named; ctl_runbdm_resolve is tested end to end) and
  * the mappings refused (device names, repeats, sizes, snapshots,
  * encryption, the limit), and the root volume (the image's size, or a
  * larger one mapped; never smaller, never kept after termination).
@@ -68,6 +69,19 @@ test_made(void **state)
 	assert_int_equal(parse(&q, "ImageId=ami-1", &b, &err), 0);
 	assert_int_equal(b.n, 0);
 	ctl_query_clear(&q);
+
+	/* From a snapshot: its size is settled once it is found. */
+	assert_int_equal(parse(&q, "BlockDeviceMapping.1.DeviceName=/dev/sdf&"
+	    "BlockDeviceMapping.1.Ebs.SnapshotId=snap-12345678", &b, &err), 0);
+	assert_int_equal(b.n, 1);
+	assert_string_equal(b.v[0].snapshot, "snap-12345678");
+	assert_int_equal(b.v[0].spec.size_gib, -1);
+	assert_true(b.v[0].delete_on_termination);
+	ctl_query_clear(&q);
+	assert_int_equal(parse(&q, "BlockDeviceMapping.1.DeviceName=/dev/sdf&"
+	    "BlockDeviceMapping.1.Ebs.VolumeSize=2", &b, &err), 0);
+	assert_null(b.v[0].snapshot);
+	ctl_query_clear(&q);
 }
 
 static void
@@ -118,9 +132,9 @@ test_refused(void **state)
 		    "BlockDeviceMapping.1.Ebs.VolumeSize=1&"
 		    "BlockDeviceMapping.1.Ebs.Encrypted=true",
 		    MC_EC_INVALID_PARAMETER_VALUE },
-		{ "BlockDeviceMapping.1.DeviceName=/dev/sdf&"
+		{ "BlockDeviceMapping.1.DeviceName=/dev/xvda&"
 		    "BlockDeviceMapping.1.Ebs.SnapshotId=snap-12345678",
-		    MC_EC_INVALID_SNAPSHOT_NOT_FOUND },
+		    MC_EC_INVALID_BLOCK_DEVICE_MAPPING },	/* not the image's */
 		{ "BlockDeviceMapping.1.DeviceName=/dev/sdf&"
 		    "BlockDeviceMapping.1.Ebs.SnapshotId=snip-1",
 		    MC_EC_INVALID_SNAPSHOT_ID_MALFORMED },
