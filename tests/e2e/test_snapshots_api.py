@@ -210,6 +210,9 @@ def test_launch_with_volumes_from_snapshot(fleet, ec2, qcow2):
         ImageId=fleet.image, MinCount=2, MaxCount=2,
         Placement={"AvailabilityZone": ZONE},
         BlockDeviceMappings=bdm)["Instances"]]
+    hosts = {i["InstanceId"]: i["Placement"]["HostId"]
+             for r in ec2.describe_instances(InstanceIds=iids)[
+                 "Reservations"] for i in r["Instances"]}
     kept = []
     try:
         for iid in iids:
@@ -221,17 +224,19 @@ def test_launch_with_volumes_from_snapshot(fleet, ec2, qcow2):
                          for v in vols)
             assert got == [("/dev/sdf", 2, True), ("/dev/sdg", 3, False)]
             kept += [v["VolumeId"] for v in vols if v["Size"] == 3]
-        # The host makes them from the snapshot, as CreateVolume's.
-        d = fleet.desired()
-        srcs = {v["id"]: v.get("source", {}).get("id")
-                for v in d.get("volumes", [])}
-        insts = {i["id"]: i for i in d["instances"]}
+        # Their hosts make them from the snapshot, as CreateVolume's.
         for iid in iids:
-            for a in insts[iid]["vols"]:
+            d = fleet.desired(host=hosts[iid])
+            srcs = {v["id"]: v.get("source", {}).get("id")
+                    for v in d.get("volumes", [])}
+            (inst,) = [i for i in d["instances"] if i["id"] == iid]
+            assert len(inst["vols"]) == 2
+            for a in inst["vols"]:
                 assert srcs[a["vol"]] == sid, a
     finally:
         ec2.terminate_instances(InstanceIds=iids)
-        fleet.report({iid: "none" for iid in iids})
+        for host in set(hosts.values()):
+            fleet.report({iid: "none" for iid in iids}, host=host)
     for v in kept:
         wait_for(lambda: ec2.describe_volumes(VolumeIds=[v])["Volumes"][0][
             "State"] == "available", 30, "the kept volume to be free")
