@@ -173,12 +173,15 @@ query_u64(const struct ctl_agents_call *c, const char *key, uint64_t def,
 	return 0;
 }
 
-/* The answer of on_desired, once the wait is over (gen: 0 unknown). */
+/*
+ * The answer of on_desired, once the wait is over (gen: 0 unknown), with
+ * the views the agent holds.
+ */
 static void
-on_desired_load(struct ctl_agents_call *c, uint64_t gen)
+on_desired_load(struct ctl_agents_call *c, uint64_t gen,
+    const struct ctl_view_held *held)
 {
 	struct mc_proto_desired	 d;
-	struct ctl_view_held	 held;
 	struct mc_err		 err = { 0 };
 	sqlite3			*db;
 
@@ -194,14 +197,10 @@ on_desired_load(struct ctl_agents_call *c, uint64_t gen)
 		return ctl_agents_error(c, 404, "UnknownHost",
 		    "this host has not registered");
 	}
-	if (ctl_view_held_parse(ctl_query_get(&c->q, "view"),
-	    ctl_query_get(&c->q, "vpcs"), &held, &err) < 0 ||
-	    ctl_desired_load(db, c->api->conf, c->seg, &held, &d, &err) < 0) {
-		ctl_view_held_clear(&held);
+	if (ctl_desired_load(db, c->api->conf, c->seg, held, &d, &err) < 0) {
 		ctl_store_put(c->api->store, db);
 		return ctl_agents_fail(c, &err);
 	}
-	ctl_view_held_clear(&held);
 	ctl_store_put(c->api->store, db);
 	ctl_agents_reply(c, 200, mc_proto_desired_json(&d));
 	mc_proto_desired_clear(&d);
@@ -229,12 +228,14 @@ on_desired(struct ctl_agents_call *c)
 	if (ctl_view_held_parse(ctl_query_get(&c->q, "view"),
 	    ctl_query_get(&c->q, "vpcs"), &held, &err) < 0)
 		return ctl_agents_fail(c, &err);
-	ctl_view_held_clear(&held);
 	deadline = mc_time_now_ms() + (int64_t)wait_s * 1000;
-	if ((db = ctl_agents_db(c)) == NULL)
+	if ((db = ctl_agents_db(c)) == NULL) {
+		ctl_view_held_clear(&held);
 		return;
+	}
 	/* A host that polls is up: it takes its zone's waiting snapshots. */
 	if (ctl_snap_assign_waiting(db, c->seg, &assigned, &err) < 0) {
+		ctl_view_held_clear(&held);
 		ctl_store_put(c->api->store, db);
 		return ctl_agents_fail(c, &err);
 	}
@@ -254,11 +255,14 @@ on_desired(struct ctl_agents_call *c)
 			break;
 		(void)ctl_notify_wait(seen, left < 1000 ? left : 1000);
 	}
-	if (err.code != MC_EC_NONE)
-		return ctl_agents_fail(c, &err);
-	ctl_gate_enter();
-	on_desired_load(c, gen);
-	ctl_gate_leave();
+	if (err.code == MC_EC_NONE) {
+		ctl_gate_enter();
+		on_desired_load(c, gen, &held);
+		ctl_gate_leave();
+	} else {
+		ctl_agents_fail(c, &err);
+	}
+	ctl_view_held_clear(&held);
 }
 
 static void

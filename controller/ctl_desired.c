@@ -153,10 +153,8 @@ nics_of(sqlite3 *db, const struct ctl_conf *c, struct mc_proto_desired *d,
 
 	if (d->n == 0)
 		return 0;
-	if ((ids = calloc(d->n, sizeof(*ids))) == NULL)
+	if ((ids = mc_proto_desired_ids(d)) == NULL)
 		return mc_err_sys(err, ENOMEM, "out of memory");
-	for (i = 0; i < d->n; i++)
-		ids[i] = d->v[i].id;
 	if (ctl_eni_of_instances(db, ids, d->n, &e, &n, err) < 0)
 		return -1;
 	if (n == 0)

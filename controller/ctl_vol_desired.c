@@ -94,10 +94,8 @@ inst_vols(sqlite3 *db, struct mc_proto_desired *d, struct mc_err *err)
 
 	if (d->n == 0)
 		return 0;
-	if ((ids = calloc(d->n, sizeof(*ids))) == NULL)
+	if ((ids = mc_proto_desired_ids(d)) == NULL)
 		return mc_err_sys(err, ENOMEM, "out of memory");
-	for (i = 0; i < d->n; i++)
-		ids[i] = d->v[i].id;
 	if (ctl_vol_atts_of_list(db, ids, d->n, &v, &n, err) < 0 ||
 	    ctl_sql_rows_list(db, &r, &n_r, sizeof(*r), root_row, err,
 	    "SELECT a.instance_id, v.size_gib FROM vol_attachments a JOIN "

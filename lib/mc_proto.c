@@ -197,6 +197,19 @@ inst_clear(void *p)
 	mc_proto_md_clear(&((struct mc_proto_inst *)p)->md);
 }
 
+const char **
+mc_proto_desired_ids(const struct mc_proto_desired *d)
+{
+	const char	**ids;
+	size_t		  i;
+
+	if (d->n == 0 || (ids = calloc(d->n, sizeof(*ids))) == NULL)
+		return NULL;
+	for (i = 0; i < d->n; i++)
+		ids[i] = d->v[i].id;
+	return ids;
+}
+
 const struct mc_proto_inst *
 mc_proto_desired_inst(const struct mc_proto_desired *d, const char *id)
 {

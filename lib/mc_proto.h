@@ -341,6 +341,13 @@ void	mc_proto_md_clear(struct mc_proto_md *md);
 const struct mc_proto_inst *mc_proto_desired_inst(
 	    const struct mc_proto_desired *d, const char *id);
 
+/*
+ * The ids of d's instances, in d's order, as a new array of d->n
+ * pointers into d (the caller frees the array); NULL when d has none or
+ * memory runs out.
+ */
+const char	**mc_proto_desired_ids(const struct mc_proto_desired *d);
+
 /* The volume id in d (borrowed), or NULL. */
 const struct mc_proto_vol *mc_proto_desired_volume(
 	    const struct mc_proto_desired *d, const char *id);
